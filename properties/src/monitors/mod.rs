@@ -1,0 +1,74 @@
+//! Monitors: predicates over (remembered state, next event), each owning rule IDs.
+//!
+//! Every check first reports that it was evaluated (`Sink::checked`), then, if it fails, a
+//! violation with the rule, the blamed side and a message. Files group checks by concern.
+
+mod cancel;
+mod flush;
+mod inbound;
+mod lifecycle;
+mod notify;
+mod outbound;
+mod support;
+
+use crate::event::Event;
+use crate::judge::{Session, Settings, Sink};
+
+/// Evaluates `$ok` as a check of `$rule`; on failure reports an error blamed on `$blame`.
+macro_rules! require {
+    ($cx:expr, $rule:expr, $ok:expr, $blame:ident, $($msg:tt)+) => {{
+        let rule = $rule;
+        $cx.out.checked(rule);
+        if !($ok) {
+            $cx.out.violated($crate::judge::Violation {
+                rule,
+                seq: $cx.ev.seq,
+                severity: $crate::judge::Severity::Error,
+                blame: $crate::judge::Blame::$blame,
+                message: format_args!($($msg)+),
+            });
+        }
+    }};
+}
+
+/// Like `require!` with an explicit severity.
+macro_rules! require_as {
+    ($cx:expr, $rule:expr, $sev:expr, $ok:expr, $blame:ident, $($msg:tt)+) => {{
+        let rule = $rule;
+        $cx.out.checked(rule);
+        if !($ok) {
+            $cx.out.violated($crate::judge::Violation {
+                rule,
+                seq: $cx.ev.seq,
+                severity: $sev,
+                blame: $crate::judge::Blame::$blame,
+                message: format_args!($($msg)+),
+            });
+        }
+    }};
+}
+
+pub(crate) use {require, require_as};
+
+/// What one check sees.
+pub(crate) struct Cx<'a, S: Sink> {
+    pub s: &'a Session,
+    pub cfg: &'a Settings,
+    pub ev: &'a Event,
+    pub out: &'a mut S,
+}
+
+/// Runs every monitor on `ev`, judged against the state before it.
+pub(crate) fn check<S: Sink>(s: &Session, cfg: &Settings, ev: &Event, out: &mut S) {
+    let mut cx = Cx { s, cfg, ev, out };
+    lifecycle::check(&mut cx);
+    notify::check(&mut cx);
+    cancel::check(&mut cx);
+    outbound::check(&mut cx);
+    inbound::check(&mut cx);
+    flush::check(&mut cx);
+    support::check(&mut cx);
+}
+
+#[cfg(test)]
+mod tests;
