@@ -6,6 +6,7 @@
 //! ([`Sink::checked`]) and every violation ([`Sink::violated`]), so an engine can count checks
 //! per rule, keep findings, or (the stateright model) fold violations into a bit mask.
 
+pub mod copy_vec;
 pub mod session;
 
 use serde::Serialize;
@@ -201,12 +202,18 @@ impl Judge {
         if self.sessions.len() <= i {
             self.sessions.resize_with(i + 1, Session::default);
         }
-        let s = &mut self.sessions[i];
+        self.sessions[i].observe(cfg, ev, out)
+    }
+}
+
+impl Session {
+    /// Judges one event against this logon's state, then remembers it.
+    pub fn observe<S: Sink>(&mut self, cfg: &Settings, ev: &Event, out: &mut S) -> Result<(), TraceError> {
         if let Body::Return { method, .. } = ev.body {
-            check_return_shape(s, ev.seq, ev.thread, method)?;
+            check_return_shape(self, ev.seq, ev.thread, method)?;
         }
-        monitors::check(s, cfg, ev, out);
-        s.apply(ev);
+        monitors::check(self, cfg, ev, out);
+        self.apply(ev);
         Ok(())
     }
 }

@@ -4,6 +4,8 @@
 //! place means no monitor re-derives what another already tracks, and the stateright model can
 //! carry it in its state (it is small, `Clone + Hash + Eq`). The states follow SPEC.md §5.
 
+use super::copy_vec::CopyVec;
+
 use crate::event::{Body, Event, Method, MsgId, NotifyData, Thread};
 use crate::vocab::{
     EndMessageFlags, FlagWord, HResult, LogonFlags, SpoolerNotifyFlags, StatusCode, SubmitFlags,
@@ -195,6 +197,8 @@ pub struct Frame {
     pub notify: TransportNotifyFlags,
     /// The message a TransportNotify(CANCEL) call targets.
     pub cancels: Option<Target>,
+    /// The deferred message a TransportNotify(ABORT_DEFERRED) call names (DEF-6, DEF-7).
+    pub aborts: Option<MsgId>,
     /// The provider called ModifyStatusRow during this call (TN-6, TN-14, TN-22, TN-24).
     pub modified_row: bool,
     /// SpoolerYield returned MAPI_W_CANCEL_MESSAGE during this call (YLD-4).
@@ -212,8 +216,8 @@ pub struct Frame {
 pub enum Target {
     /// An outbound message.
     Out(MsgId),
-    /// The inbound message of the StartMessage in progress.
-    In,
+    /// The inbound message object of a StartMessage.
+    In(MsgId),
 }
 
 /// Inbound direction (SPEC §5.5).
@@ -222,7 +226,7 @@ pub struct Inbound {
     /// MailArrived events were seen, so the held set is known (POLL-2, TN-20).
     pub tracking: bool,
     /// Wire messages the provider holds.
-    pub held: Vec<Held>,
+    pub held: CopyVec<Held, 4>,
     /// StartMessage in progress.
     pub obj: Option<InObj>,
     /// The last inbound message objects whose StartMessage returned (SM-3).
@@ -233,6 +237,8 @@ pub struct Inbound {
     pub signalled: bool,
     /// A NEWMAIL arrived while inbound was disabled and nothing else signalled since (SPN-10).
     pub stale_newmail: bool,
+    /// Some NOTIFY_NEWMAIL was seen on this logon (SPN-10 is exercised).
+    pub newmail_seen: bool,
 }
 
 /// Everything remembered about one logon.
@@ -257,9 +263,9 @@ pub struct Session {
     /// PR_STATUS_CODE of the row; `None` before the row exists (STAT-1).
     pub row: Option<StatusCode>,
     /// Open calls, in call order.
-    pub frames: Vec<Frame>,
+    pub frames: CopyVec<Frame, 2>,
     /// Outbound messages seen.
-    pub out: Vec<OutMsg>,
+    pub out: CopyVec<OutMsg, 4>,
     /// Inbound state.
     pub inb: Inbound,
 }
@@ -293,7 +299,7 @@ impl Session {
     pub fn cancel_target(&self, msg_ref: u32) -> Option<Target> {
         if let Some(o) = self.inb.obj {
             if o.msg_ref == msg_ref {
-                return Some(Target::In);
+                return Some(Target::In(o.msg));
             }
         }
         self.out
@@ -305,7 +311,7 @@ impl Session {
     /// Cancellation state of a target.
     pub fn cancel_of(&self, t: Target) -> Cancel {
         match t {
-            Target::In => self.inb.obj.map(|o| o.cancel).unwrap_or_default(),
+            Target::In(m) => self.inb.obj.filter(|o| o.msg == m).map(|o| o.cancel).unwrap_or_default(),
             Target::Out(id) => self.out(id).map(|m| m.cancel).unwrap_or_default(),
         }
     }
@@ -314,7 +320,7 @@ impl Session {
     pub fn handled_by(&self, thread: Thread) -> Option<Target> {
         let f = self.frame(thread)?;
         match f.method {
-            Method::StartMessage => Some(Target::In),
+            Method::StartMessage => self.inb.obj.map(|o| Target::In(o.msg)),
             Method::SubmitMessage | Method::EndMessage => f.out.map(Target::Out),
             _ => None,
         }
@@ -323,7 +329,7 @@ impl Session {
     /// The target a message-object operation on `msg` belongs to.
     pub fn target_of_message(&self, msg: MsgId) -> Option<Target> {
         if self.inb.obj.map(|o| o.msg) == Some(msg) {
-            Some(Target::In)
+            Some(Target::In(msg))
         } else if self.out(msg).is_some() {
             Some(Target::Out(msg))
         } else {
@@ -334,6 +340,22 @@ impl Session {
     /// Does any flush direction's cycle forbid yielding now (TN-10, TN-16)?
     pub fn flush_dir_in_cycle(&self) -> Option<usize> {
         (0..2).find(|&d| self.flush[d].in_cycle())
+    }
+
+    /// Renames outbound entry ids (symmetry reduction over interchangeable messages) and puts
+    /// the outbound records in id order, so equivalent states compare equal.
+    pub fn relabel_outbound(&mut self, map: impl Fn(MsgId) -> MsgId) {
+        for m in &mut self.out {
+            m.id = map(m.id);
+        }
+        self.out.sort();
+        for f in &mut self.frames {
+            f.out = f.out.map(&map);
+            if let Some(Target::Out(id)) = f.cancels {
+                f.cancels = Some(Target::Out(map(id)));
+            }
+            f.aborts = f.aborts.map(&map);
+        }
     }
 
     /// Updates the remembered state with one event. Call after the monitors have seen it.
@@ -458,7 +480,7 @@ impl Session {
             }
             Body::ModifyStatusRow { status, .. } => self.on_row(th, status),
             Body::MsgRefWrite { value } => match self.handled_by(th) {
-                Some(Target::In) => {
+                Some(Target::In(_)) => {
                     if let Some(o) = self.inb.obj.as_mut() {
                         o.msg_ref = value;
                         o.ref_written = true;
@@ -477,6 +499,10 @@ impl Session {
                 if let (Some(c), Some(o)) = (content, self.inb.obj.as_mut()) {
                     if o.msg == msg {
                         o.content = Some(c);
+                        if o.discarded {
+                            // Written after the cancel: the spooler discards it (TN-20).
+                            self.mark_redeliver(c);
+                        }
                     }
                 }
             }
@@ -531,6 +557,7 @@ impl Session {
             out: None,
             notify: TransportNotifyFlags::empty(),
             cancels: None,
+            aborts: None,
             modified_row: false,
             yield_cancel: false,
             after_yield_cancel: 0,
@@ -541,12 +568,23 @@ impl Session {
     }
 
     fn bump_cancel(&mut self, t: Target) {
-        let c = match t {
-            Target::In => self.inb.obj.as_mut().map(|o| &mut o.cancel),
-            Target::Out(id) => self.out_mut(id).map(|m| &mut m.cancel),
-        };
-        if let Some(Cancel::Returned(n)) = c {
+        if let Some(Cancel::Returned(n)) = self.cancel_mut(t) {
             *n = n.saturating_add(1);
+        }
+    }
+
+    fn mark_redeliver(&mut self, content: u32) {
+        for h in &mut self.inb.held {
+            if h.content == content {
+                h.redeliver = true;
+            }
+        }
+    }
+
+    fn cancel_mut(&mut self, t: Target) -> Option<&mut Cancel> {
+        match t {
+            Target::In(m) => self.inb.obj.as_mut().filter(|o| o.msg == m).map(|o| &mut o.cancel),
+            Target::Out(id) => self.out_mut(id).map(|m| &mut m.cancel),
         }
     }
 
@@ -587,28 +625,17 @@ impl Session {
         if flags.contains(F::NOTIFY_CANCEL_MESSAGE) && !flags.contains(F::NOTIFY_ABORT_DEFERRED) {
             if let Some(NotifyData::MsgRef(r)) = data {
                 cancels = self.cancel_target(r);
-                match cancels {
-                    Some(Target::In) => {
-                        if let Some(o) = self.inb.obj.as_mut() {
-                            o.cancel = Cancel::Pending;
-                        }
-                    }
-                    Some(Target::Out(id)) => {
-                        self.out_mut(id).expect("target").cancel = Cancel::Pending
-                    }
-                    None => {}
+                if let Some(c) = cancels.and_then(|t| self.cancel_mut(t)) {
+                    *c = Cancel::Pending;
                 }
             }
         }
-        if flags.contains(F::NOTIFY_ABORT_DEFERRED) {
-            if let Some(NotifyData::EntryId(id)) = data {
-                if let Some(r) = self.out_mut(id) {
-                    if matches!(r.phase, OutPhase::Deferred | OutPhase::Resubmit) {
-                        r.phase = OutPhase::Aborted;
-                    }
-                }
-            }
-        }
+        // An abort takes effect when TransportNotify returns (like a cancel): a SENTDEFERRED
+        // racing the notification is not "after" it (DEF-7).
+        let aborts = match data {
+            Some(NotifyData::EntryId(id)) if flags.contains(F::NOTIFY_ABORT_DEFERRED) => Some(id),
+            _ => None,
+        };
         if flags.contains(F::NOTIFY_BEGIN_INBOUND) {
             self.inbound = true;
             self.inbound_ended = false;
@@ -658,6 +685,7 @@ impl Session {
         let f = self.push(th, Method::TransportNotify);
         f.notify = flags;
         f.cancels = cancels;
+        f.aborts = aborts;
         f.flush_requested = req;
     }
 
@@ -688,30 +716,24 @@ impl Session {
                 }
             }
             Method::TransportNotify => {
+                if let Some(r) = frame.aborts.and_then(|id| self.out_mut(id)) {
+                    if matches!(r.phase, OutPhase::Deferred | OutPhase::Resubmit) {
+                        r.phase = OutPhase::Aborted;
+                    }
+                }
+                // A cancel takes effect when TransportNotify returns, and only on the message
+                // it named (a later message reusing the msg-ref is not affected, EM-3).
                 if let Some(t) = frame.cancels {
-                    let c = match t {
-                        Target::In => self.inb.obj.as_mut().map(|o| {
-                            if !o.saved {
-                                o.discarded = true;
-                            }
-                            &mut o.cancel
-                        }),
-                        Target::Out(id) => self.out_mut(id).map(|m| &mut m.cancel),
-                    };
-                    if let Some(c) = c {
+                    if let Some(c) = self.cancel_mut(t) {
                         if *c == Cancel::Pending {
                             *c = Cancel::Returned(0);
-                        }
-                    }
-                    if t == Target::In {
-                        if let Some(c) =
-                            self.inb
-                                .obj
-                                .and_then(|o| if o.discarded { o.content } else { None })
-                        {
-                            for h in &mut self.inb.held {
-                                if h.content == c {
-                                    h.redeliver = true;
+                            if let Target::In(_) = t {
+                                let o = self.inb.obj.as_mut().expect("cancel target exists");
+                                if !o.saved {
+                                    o.discarded = true;
+                                    if let Some(content) = o.content {
+                                        self.mark_redeliver(content);
+                                    }
                                 }
                             }
                         }
@@ -802,6 +824,7 @@ impl Session {
             self.critsec = false;
         }
         if flags.contains(S::NOTIFY_NEWMAIL) {
+            self.inb.newmail_seen = true;
             if self.inbound {
                 self.inb.signalled = true;
                 self.inb.stale_newmail = false;

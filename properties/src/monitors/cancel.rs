@@ -40,8 +40,18 @@ fn on_cancel<S: Sink>(cx: &mut Cx<'_, S>, data: Option<NotifyData>) {
     match s.cancel_target(r) {
         Some(t) => {
             require!(cx, Rid::Tn17, true, Spooler, "");
+            // The payload names a live message: no dead msg-ref (EM-3); a preset value only
+            // where the provider has not written its own yet (TN-21).
+            require!(cx, Rid::Em3, true, Spooler, "");
+            let preset = match t {
+                Target::In(_) => s.inb.obj.is_some_and(|o| !o.ref_written),
+                Target::Out(id) => s.out(id).is_some_and(|m| !m.ref_written),
+            };
+            if preset {
+                require!(cx, Rid::Tn21, true, Spooler, "");
+            }
             let running = match t {
-                Target::In => s.inb.obj.is_some(),
+                Target::In(_) => s.inb.obj.is_some(),
                 Target::Out(id) => s
                     .out(id)
                     .is_some_and(|m| matches!(m.phase, OutPhase::Submitting | OutPhase::Ending)),

@@ -22,7 +22,9 @@ pub(super) fn check<S: Sink>(cx: &mut Cx<'_, S>) {
     let body = cx.ev.body;
     if body.is_harness_call() {
         for d in [INBOUND, OUTBOUND] {
-            if s.flush[d].in_cycle() {
+            // The no-yield window opens once the provider shows the flush bit (it cannot know of
+            // a flush whose notification it has not processed yet) and closes with the cycle.
+            if s.flush[d].state == FlushState::On {
                 let rule = if d == INBOUND { Rid::Tn10 } else { Rid::Tn16 };
                 let sev = if cx.cfg.strict {
                     Severity::Error

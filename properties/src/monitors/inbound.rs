@@ -29,6 +29,10 @@ pub(super) fn check<S: Sink>(cx: &mut Cx<'_, S>) {
             );
             let flushing = s.flush[INBOUND].state != FlushState::Off;
             inbound_window(cx, "StartMessage", s.inbound || flushing);
+            if s.inb.newmail_seen {
+                // A NOTIFY_NEWMAIL was part of the story: was it honoured only inside the window?
+                cx.out.checked(Rid::Spn10);
+            }
             if s.inb.stale_newmail && !s.inb.signalled && !flushing {
                 require!(cx, Rid::Spn10, false, Spooler,
                     "StartMessage prompted only by a NOTIFY_NEWMAIL that arrived while inbound was disabled; the spooler ignores those (SPN-10, AMB-23)");
@@ -172,6 +176,11 @@ fn on_message_use<S: Sink>(cx: &mut Cx<'_, S>, msg: crate::event::MsgId) {
         }
         return;
     };
+    // The object is live (SM-3) and the provider is not releasing it (SM-11).
+    require!(cx, Rid::Sm3, true, Provider, "");
+    if !matches!(body, Body::MessageRelease { .. }) {
+        require!(cx, Rid::Sm11, true, Provider, "");
+    }
     if matches!(body, Body::MessageRelease { .. }) {
         require!(
             cx,

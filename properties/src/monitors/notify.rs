@@ -17,7 +17,9 @@ pub(super) fn check<S: Sink>(cx: &mut Cx<'_, S>) {
             flags,
             ..
         } => on_return(cx, hr, flags.map(|w| w.0)),
-        Body::TransportLogoff { .. } => {
+        // After NOTIFY_CRITICAL_ERROR the spooler may call nothing but TransportLogoff (SPN-7),
+        // so it cannot abort deferred messages first: TN-26 does not apply then.
+        Body::TransportLogoff { .. } if cx.s.life != crate::judge::session::Life::Critical => {
             let deferred =
                 cx.s.out
                     .iter()

@@ -127,7 +127,11 @@ fn on_end<S: Sink>(cx: &mut Cx<'_, S>, msg_ref: u32) {
         .iter()
         .any(|m| m.phase == OutPhase::Accepted && m.msg_ref == msg_ref)
     {
+        // EndMessage names a live msg-ref of an accepted message: not after a failure (SUB-9),
+        // not a dead ref (EM-3).
         require!(cx, Rid::Em1, true, Spooler, "");
+        require!(cx, Rid::Sub9, true, Spooler, "");
+        require!(cx, Rid::Em3, true, Spooler, "");
         return;
     }
     let same = s
@@ -190,7 +194,11 @@ fn on_message_use<S: Sink>(cx: &mut Cx<'_, S>, msg: MsgId) {
     };
     let m = s.out(id).expect("target exists");
     let body = cx.ev.body;
-    if !m.in_flight() {
+    if m.in_flight() {
+        // The object is still valid: neither ended by EndMessage (EM-4) nor by a failure (SUB-9).
+        require!(cx, Rid::Em4, true, Provider, "");
+        require!(cx, Rid::Sub9, true, Provider, "");
+    } else {
         match m.ended {
             Ended::EndMessage => require!(cx, Rid::Em4, false, Provider,
                 "{body:?}: the message object of {id} is invalid after EndMessage returned (EM-4)"),

@@ -1,0 +1,457 @@
+//! The stateright model: spooler main thread, notify thread, provider threads and the wire,
+//! interleaved over every logon, judged by the monitors on every transition.
+
+use std::cell::RefCell;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+
+use stateright::{Model, Property};
+use xpcheck_properties::event::{Body, Event, Thread, Word};
+use xpcheck_properties::judge::session::{Cancel, OutPhase};
+use xpcheck_properties::judge::{Severity, Sink, Violation};
+use xpcheck_properties::rules::{CheckKind, Rid};
+use xpcheck_properties::vocab::{FlagWord, FlushFlags, HResult, LogoffFlags, LogonFlags, SubmitFlags, TransportNotifyFlags, ValidateStateFlags};
+
+use crate::config::Config;
+use crate::provider::{self, Provider};
+use crate::spooler::{out_id, Spooler, SpoolerMove};
+use crate::state::{Action, Call, Lane, LogonState, Run, State};
+
+/// Per-rule counters of one exploration, kept per checker thread (each thread bumps its own
+/// shard without contention) and summed at the end. Not part of any state.
+#[derive(Debug)]
+pub struct Counters {
+    id: u64,
+    shards: Mutex<Vec<Arc<Shard>>>,
+    /// Counting is on during exploration and off while paths are rebuilt.
+    pub counting: AtomicBool,
+}
+
+#[derive(Debug)]
+struct Shard {
+    checks: Vec<AtomicU64>,
+    warnings: Vec<AtomicU64>,
+    violations: Vec<AtomicU64>,
+}
+
+thread_local! {
+    static SHARD: RefCell<Option<(u64, Arc<Shard>)>> = const { RefCell::new(None) };
+}
+
+static NEXT_COUNTERS_ID: AtomicU64 = AtomicU64::new(1);
+
+impl Counters {
+    fn new() -> Counters {
+        Counters {
+            id: NEXT_COUNTERS_ID.fetch_add(1, Ordering::Relaxed),
+            shards: Mutex::new(Vec::new()),
+            counting: AtomicBool::new(true),
+        }
+    }
+
+    fn shard(&self) -> Arc<Shard> {
+        SHARD.with(|cell| {
+            let mut cell = cell.borrow_mut();
+            match &*cell {
+                Some((id, shard)) if *id == self.id => shard.clone(),
+                _ => {
+                    let n = Rid::ALL.len();
+                    let shard = Arc::new(Shard {
+                        checks: (0..n).map(|_| AtomicU64::new(0)).collect(),
+                        warnings: (0..n).map(|_| AtomicU64::new(0)).collect(),
+                        violations: (0..n).map(|_| AtomicU64::new(0)).collect(),
+                    });
+                    self.shards.lock().expect("counter registry").push(shard.clone());
+                    *cell = Some((self.id, shard.clone()));
+                    shard
+                }
+            }
+        })
+    }
+
+    /// Checks evaluated per rule (`Rid as usize`), summed over threads.
+    pub fn checks(&self) -> Vec<u64> {
+        self.sum(|s| &s.checks)
+    }
+
+    /// Warnings per rule, summed over threads.
+    pub fn warnings(&self) -> Vec<u64> {
+        self.sum(|s| &s.warnings)
+    }
+
+    /// Violating transitions per rule, summed over threads.
+    pub fn violations(&self) -> Vec<u64> {
+        self.sum(|s| &s.violations)
+    }
+
+    fn sum(&self, f: impl Fn(&Shard) -> &Vec<AtomicU64>) -> Vec<u64> {
+        let mut out = vec![0; Rid::ALL.len()];
+        for shard in self.shards.lock().expect("counter registry").iter() {
+            for (o, a) in out.iter_mut().zip(f(shard)) {
+                *o += a.load(Ordering::Relaxed);
+            }
+        }
+        out
+    }
+}
+
+fn bump(a: &AtomicU64) {
+    // Only the owning thread writes its shard: a plain load/store, no locked instruction.
+    a.store(a.load(Ordering::Relaxed) + 1, Ordering::Relaxed);
+}
+
+/// The transport model for one configuration.
+#[derive(Clone, Debug)]
+pub struct XpModel {
+    /// What to explore.
+    pub cfg: Config,
+    /// One `always` property per monitored rule (Explorer, shortest counterexamples). When
+    /// false, one combined `always` property: stateright looks every property up in a map for
+    /// every state, so a full DFS runs several times faster with one, and per-rule verdicts
+    /// come from the monitors' own counters instead.
+    pub per_rule_properties: bool,
+    /// Check counters.
+    pub counters: Arc<Counters>,
+}
+
+struct ModelSink<'a> {
+    violations: u128,
+    shard: Option<&'a Shard>,
+}
+
+impl Sink for ModelSink<'_> {
+    fn checked(&mut self, rule: Rid) {
+        if let Some(c) = self.shard {
+            bump(&c.checks[rule as usize]);
+        }
+    }
+    fn violated(&mut self, v: Violation<'_>) {
+        match v.severity {
+            Severity::Error => {
+                self.violations |= v.rule.bit();
+                if let Some(c) = self.shard {
+                    bump(&c.violations[v.rule as usize]);
+                }
+            }
+            Severity::Warning => {
+                if let Some(c) = self.shard {
+                    bump(&c.warnings[v.rule as usize]);
+                }
+            }
+        }
+    }
+}
+
+/// Names of the `sometimes` properties: situations the exploration must reach.
+pub const SOMETIMES: [&str; 3] = [
+    "TN-18: a cancel lands while StartMessage runs",
+    "TN-20: a cancelled inbound message is redelivered",
+    "TN-24: NOTIFY_END_OUTBOUND arrives while a message is in flight",
+];
+
+/// Name of the combined property used when `per_rule_properties` is off.
+pub const EVERY_RULE: &str = "every monitored rule holds";
+
+fn holds<const I: u8>(_: &XpModel, s: &State) -> bool {
+    s.violations & (1u128 << I) == 0
+}
+
+include!("holds_table.rs");
+
+impl XpModel {
+    /// A model of `cfg` with fresh counters.
+    pub fn new(cfg: Config) -> XpModel {
+        XpModel { cfg, per_rule_properties: true, counters: Arc::new(Counters::new()) }
+    }
+
+    /// Stops counting checks (call after exploration, before rebuilding paths).
+    pub fn stop_counting(&self) {
+        self.counters.counting.store(false, Ordering::Relaxed);
+    }
+
+    fn initial(&self) -> State {
+        let ls = LogonState {
+            judge: Default::default(),
+            spooler: Spooler::new(&self.cfg),
+            provider: Provider::new(&self.cfg),
+            main: None,
+            notify: None,
+            arrivals_left: self.cfg.inbound,
+            starts: 0,
+        };
+        State { logons: smallvec::smallvec![ls; self.cfg.logons as usize], violations: 0, redelivered: false }
+    }
+
+    /// Performs `action` on `state`, appending the events it makes (seq numbers from `seq`).
+    /// Returns false if the action is not applicable.
+    pub fn perform(&self, state: &mut State, action: Action, events: &mut Vec<Event>, seq: &mut u64) -> bool {
+        let cfg = &self.cfg;
+        let (logon, thread, bodies) = {
+            let mut bodies = Vec::with_capacity(3);
+            let (logon, thread) = match action {
+                Action::Call { logon, call } => {
+                    let ls = &mut state.logons[logon as usize];
+                    let lane = if matches!(call, Call::Notify { .. }) { Lane::Notify } else { Lane::Main };
+                    let mut call = call;
+                    if let Call::Start { .. } = call {
+                        call = Call::Start { obj: 100 + u32::from(ls.starts & 1) };
+                        ls.starts ^= 1;
+                    }
+                    bodies.push(call_body(ls, call));
+                    let mut run = Run { call, pc: 0, msg_ref: 0, cancelled: false, critical: false, content: None };
+                    match lane {
+                        Lane::Main => ls.main = Some(run),
+                        Lane::Notify => {
+                            // TransportNotify looks its flags and payload up as it is called (one
+                            // step under the provider's lock); only its return is a separate
+                            // step. A handler running arbitrarily later would meet a msg-ref
+                            // already reused by the next message (EM-3), which no provider can
+                            // tell apart.
+                            let cont = provider::step(ls, cfg, &mut run, 0, &mut bodies);
+                            debug_assert!(cont);
+                            ls.notify = Some(run);
+                        }
+                    }
+                    (logon, if lane == Lane::Main { Thread::Spooler } else { Thread::Notify })
+                }
+                Action::Step { logon, lane, choice } => {
+                    let ls = &mut state.logons[logon as usize];
+                    let slot = match lane {
+                        Lane::Main => &mut ls.main,
+                        Lane::Notify => &mut ls.notify,
+                    };
+                    let Some(mut run) = slot.take() else { return false };
+                    let cont = provider::step(ls, cfg, &mut run, choice, &mut bodies);
+                    if cont {
+                        match lane {
+                            Lane::Main => ls.main = Some(run),
+                            Lane::Notify => ls.notify = Some(run),
+                        }
+                    }
+                    (logon, if lane == Lane::Main { Thread::Spooler } else { Thread::Notify })
+                }
+                Action::Background { logon, job } => {
+                    provider::run_job(&mut state.logons[logon as usize], job, &mut bodies);
+                    (logon, Thread::Provider)
+                }
+                Action::Arrive { logon } => {
+                    let ls = &mut state.logons[logon as usize];
+                    let content = cfg.inbound - ls.arrivals_left;
+                    ls.arrivals_left -= 1;
+                    ls.provider.inbox.push(content);
+                    ls.provider.newmail_due = true;
+                    bodies.push(Body::MailArrived { content: content as u32 });
+                    (logon, Thread::Wire)
+                }
+                Action::TimePasses { logon } => {
+                    bodies.push(Body::TimePasses { secs: 30 });
+                    (logon, Thread::Spooler)
+                }
+                Action::AbortSubmit { logon, slot } => {
+                    bodies.push(Body::AbortSubmit { msg: out_id(slot), hr: HResult::S_OK });
+                    (logon, Thread::Client(1))
+                }
+            };
+            (logon, thread, bodies)
+        };
+        let ls = &mut state.logons[logon as usize];
+        let shard = self.counters.counting.load(Ordering::Relaxed).then(|| self.counters.shard());
+        let mut sink = ModelSink { violations: 0, shard: shard.as_deref() };
+        for body in bodies {
+            let ev = Event { v: 1, seq: *seq, logon, thread, body };
+            *seq += 1;
+            if ev.body.is_harness_call() || matches!(ev.body, Body::Return { .. }) {
+                // The provider's side; nothing for the spooler to learn beyond the session.
+            }
+            ls.spooler.observe(&ev, &ls.judge);
+            ls.judge.observe(&cfg.settings, &ev, &mut sink).expect("the model only makes well-formed traces");
+            events.push(ev);
+        }
+        if let Some(c) = redelivery(ls, &events[events.len().saturating_sub(3)..]) {
+            let _ = c;
+            state.redelivered = true;
+        }
+        state.violations |= sink.violations;
+        true
+    }
+}
+
+/// Did these events deliver a wire message whose delivery had been cancelled before?
+fn redelivery(ls: &LogonState, evs: &[Event]) -> Option<u32> {
+    evs.iter().find_map(|e| match e.body {
+        Body::SaveChanges { .. } => ls.main.and_then(|r| r.content).filter(|c| ls.provider.cancelled_contents & (1 << c) != 0).map(u32::from),
+        _ => None,
+    })
+}
+
+fn call_body(ls: &LogonState, call: Call) -> Body {
+    match call {
+        Call::Logon => Body::TransportLogon { flags: LogonFlags::LOGON_NO_INBOUND | LogonFlags::LOGON_NO_OUTBOUND },
+        Call::AddressTypes => Body::AddressTypes,
+        Call::Submit { slot, resubmission } => Body::SubmitMessage {
+            flags: if resubmission { SubmitFlags::BEGIN_DEFERRED } else { SubmitFlags::empty() },
+            msg: out_id(slot),
+            msg_ref: 0,
+        },
+        Call::End { slot } => Body::EndMessage { msg_ref: ls.judge.out(out_id(slot)).map(|m| m.msg_ref).unwrap_or(0) },
+        Call::Start { obj } => Body::StartMessage { flags: Word(0), msg: xpcheck_properties::event::MsgId(obj), msg_ref: 1 },
+        Call::Poll => Body::Poll,
+        Call::FlushQueues => Body::FlushQueues { flags: FlushFlags::FLUSH_UPLOAD | FlushFlags::FLUSH_DOWNLOAD },
+        Call::ValidateState => Body::ValidateState { flags: ValidateStateFlags::empty() },
+        Call::Logoff => Body::TransportLogoff { flags: LogoffFlags::empty() },
+        Call::Notify { flags, slot, msg_ref } => Body::TransportNotify {
+            flags: TransportNotifyFlags::from_raw(flags),
+            data: provider::notify_data(flags, slot, msg_ref),
+        },
+    }
+}
+
+impl Model for XpModel {
+    type State = State;
+    type Action = Action;
+
+    fn init_states(&self) -> Vec<State> {
+        vec![self.initial()]
+    }
+
+    fn actions(&self, state: &State, actions: &mut Vec<Action>) {
+        if state.violations != 0 {
+            return;
+        }
+        let cfg = &self.cfg;
+        let mut moves = Vec::new();
+        let mut jobs = Vec::new();
+        for (i, ls) in state.logons.iter().enumerate() {
+            let logon = i as u8;
+            if let Some(run) = &ls.main {
+                for choice in 0..provider::choices(ls, cfg, run) {
+                    actions.push(Action::Step { logon, lane: Lane::Main, choice });
+                }
+            }
+            if let Some(run) = &ls.notify {
+                for choice in 0..provider::choices(ls, cfg, run) {
+                    actions.push(Action::Step { logon, lane: Lane::Notify, choice });
+                }
+            }
+            moves.clear();
+            ls.spooler.allowed(&ls.judge, cfg, ls.main.is_none(), ls.notify.is_none(), &mut moves);
+            for m in &moves {
+                actions.push(match *m {
+                    SpoolerMove::Main(call) | SpoolerMove::Notify(call) => Action::Call { logon, call },
+                    SpoolerMove::TimePasses => Action::TimePasses { logon },
+                    SpoolerMove::AbortSubmit(slot) => Action::AbortSubmit { logon, slot },
+                });
+            }
+            use xpcheck_properties::judge::session::Life;
+            if matches!(ls.judge.life, Life::Active | Life::Critical) {
+                jobs.clear();
+                provider::jobs(ls, cfg, &mut jobs);
+                actions.extend(jobs.iter().map(|&job| Action::Background { logon, job }));
+                if ls.arrivals_left > 0 && ls.judge.life == Life::Active && cfg.late_mail {
+                    actions.push(Action::Arrive { logon });
+                }
+            }
+            if ls.arrivals_left > 0 && ls.judge.life == Life::Idle && !cfg.late_mail {
+                // Mail already waiting on the server arrives, in order, before the logon.
+                actions.clear();
+                actions.push(Action::Arrive { logon });
+                return;
+            }
+        }
+    }
+
+    fn next_state(&self, last: &State, action: Action) -> Option<State> {
+        let mut s = last.clone();
+        let mut events = Vec::with_capacity(4);
+        let mut seq = 0;
+        self.perform(&mut s, action, &mut events, &mut seq).then_some(s)
+    }
+
+    fn properties(&self) -> Vec<Property<Self>> {
+        let mut p: Vec<Property<Self>> = if self.per_rule_properties {
+            Rid::ALL
+                .iter()
+                .filter(|r| r.kind() == CheckKind::Monitor)
+                .map(|r| Property::always(r.id(), HOLDS[*r as usize]))
+                .collect()
+        } else {
+            vec![Property::always(EVERY_RULE, |_, s: &State| s.violations == 0)]
+        };
+        p.push(Property::sometimes(SOMETIMES[0], |_, s: &State| {
+            s.logons.iter().any(|ls| {
+                matches!(ls.main, Some(Run { call: Call::Start { .. }, .. }))
+                    && ls.judge.inb.obj.is_some_and(|o| o.cancel != Cancel::None)
+            })
+        }));
+        p.push(Property::sometimes(SOMETIMES[1], |_, s: &State| s.redelivered));
+        p.push(Property::sometimes(SOMETIMES[2], |_, s: &State| {
+            s.logons.iter().any(|ls| ls.judge.out.iter().any(|m| m.in_flight() && m.end_outbound_seen))
+        }));
+        p
+    }
+
+    fn format_action(&self, action: &Action) -> String {
+        format!("{action:?}")
+    }
+}
+
+/// Symmetry reduction: outbound messages are interchangeable, so each logon's outbound slots are
+/// put in a canonical order (sorted by everything known about them) and renamed accordingly.
+pub fn representative(state: &State) -> State {
+    let mut s = state.clone();
+    for ls in &mut s.logons {
+        canonical_outbound(ls);
+    }
+    s
+}
+
+fn canonical_outbound(ls: &mut LogonState) {
+    use crate::config::MAX_MESSAGES;
+    type Key = (u8, crate::spooler::Queue, crate::provider::Held, u32, bool, Option<(OutPhase, u32, bool, bool, bool, Cancel, bool, bool, u32, u32, u8)>);
+    let mut keys: [(Key, usize); MAX_MESSAGES] = std::array::from_fn(|i| {
+        let slot = i as u8;
+        let running = |r: &Option<Run>| match r.map(|r| r.call) {
+            Some(Call::Submit { slot: s, .. } | Call::End { slot: s }) if s == slot => 1,
+            Some(Call::Notify { slot: Some(s), .. }) if s == slot => 2,
+            _ => 0,
+        };
+        let rec = ls.judge.out(out_id(slot)).map(|m| {
+            (m.phase, m.msg_ref, m.ref_written, m.touched, m.modified, m.cancel, m.resubmission, m.end_outbound_seen, m.wait, m.last_hr.0, m.ended as u8)
+        });
+        let p = &ls.provider;
+        ((running(&ls.main) | running(&ls.notify) << 2, ls.spooler.queue[i], p.held[i], p.out_ref[i], p.out_cancel[i], rec), i)
+    });
+    keys.sort();
+    let perm: [usize; MAX_MESSAGES] = std::array::from_fn(|new| keys[new].1); // new slot <- old slot
+    if perm.iter().enumerate().all(|(n, o)| n == *o) {
+        return;
+    }
+    let mut new_of_old = [0u8; MAX_MESSAGES];
+    for (new, &old) in perm.iter().enumerate() {
+        new_of_old[old] = new as u8;
+    }
+    let q = ls.spooler.queue;
+    let p = ls.provider.clone();
+    for (new, &old) in perm.iter().enumerate() {
+        ls.spooler.queue[new] = q[old];
+        ls.provider.held[new] = p.held[old];
+        ls.provider.out_ref[new] = p.out_ref[old];
+        ls.provider.out_cancel[new] = p.out_cancel[old];
+    }
+    let map = |id: xpcheck_properties::event::MsgId| match crate::spooler::slot_of(id) {
+        Some(s) => out_id(new_of_old[s as usize]),
+        None => id,
+    };
+    ls.judge.relabel_outbound(map);
+    for run in [&mut ls.main, &mut ls.notify].into_iter().flatten() {
+        match &mut run.call {
+            Call::Submit { slot, .. } | Call::End { slot } | Call::Notify { slot: Some(slot), .. } => *slot = new_of_old[*slot as usize],
+            _ => {}
+        }
+    }
+}
+
+#[allow(dead_code)]
+fn _unused(_: TransportNotifyFlags) -> u32 {
+    TransportNotifyFlags::empty().raw()
+}

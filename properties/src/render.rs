@@ -1,0 +1,86 @@
+//! Human-readable rendering of events, shared by every engine's counterexamples.
+
+use crate::event::{Body, Event, NotifyData};
+use crate::vocab::{EndMessageFlags, FlagWord, LogonFlags, TransportNotifyFlags};
+
+/// One event as a call-like line: `TransportNotify(NOTIFY_CANCEL_MESSAGE, msg_ref=5)`.
+pub fn describe(ev: &Event) -> String {
+    match ev.body {
+        Body::TransportLogon { flags } => format!("TransportLogon({})", flags.describe()),
+        Body::AddressTypes => "AddressTypes()".into(),
+        Body::TransportNotify { flags, data } => match data {
+            Some(NotifyData::MsgRef(r)) => format!("TransportNotify({}, msg_ref={r})", flags.describe()),
+            Some(NotifyData::EntryId(m)) => format!("TransportNotify({}, entry_id={m})", flags.describe()),
+            None => format!("TransportNotify({})", flags.describe()),
+        },
+        Body::SubmitMessage { flags, msg, msg_ref } => format!("SubmitMessage({}, {msg}, msg_ref={msg_ref})", flags.describe()),
+        Body::EndMessage { msg_ref } => format!("EndMessage(msg_ref={msg_ref})"),
+        Body::StartMessage { flags, msg, msg_ref } => format!("StartMessage(0x{:X}, {msg}, msg_ref={msg_ref})", flags.0),
+        Body::Poll => "Poll()".into(),
+        Body::Idle { flags } => format!("Idle(0x{:X})", flags.0),
+        Body::FlushQueues { flags } => format!("FlushQueues({})", flags.describe()),
+        Body::ValidateState { flags } => format!("ValidateState({})", flags.describe()),
+        Body::OpenStatusEntry => "OpenStatusEntry()".into(),
+        Body::TransportLogoff { flags } => format!("TransportLogoff({})", flags.describe()),
+        Body::Shutdown => "Shutdown()".into(),
+        Body::Return { method, hr, flags, msg_ref, return_parm, incoming } => {
+            let mut s = format!("{method:?} returns {hr}");
+            if let Some(w) = flags {
+                let text = match method {
+                    crate::event::Method::TransportNotify => TransportNotifyFlags::from_raw(w.0).describe(),
+                    crate::event::Method::EndMessage => EndMessageFlags::from_raw(w.0).describe(),
+                    crate::event::Method::TransportLogon => LogonFlags::from_raw(w.0).describe(),
+                    _ => format!("0x{:08X}", w.0),
+                };
+                s += &format!(", flags={text}");
+            }
+            if let Some(r) = msg_ref {
+                s += &format!(", msg_ref={r}");
+            }
+            if let Some(p) = return_parm {
+                s += &format!(", return_parm={p}");
+            }
+            if let Some(n) = incoming {
+                s += &format!(", incoming={n}");
+            }
+            s
+        }
+        Body::SpoolerNotify { flags, entry_id } => match entry_id {
+            Some(m) => format!("  SpoolerNotify({}, {m})", flags.describe()),
+            None => format!("  SpoolerNotify({})", flags.describe()),
+        },
+        Body::SpoolerYield { result, .. } => format!("  SpoolerYield() -> {result}"),
+        Body::ModifyStatusRow { flags, status } => format!("  ModifyStatusRow({}, {})", flags.describe(), status.describe()),
+        Body::StatusRecips { msg } => format!("  StatusRecips({msg})"),
+        Body::MsgRefWrite { value } => format!("  *lpulMsgRef = {value}"),
+        Body::MessageRead { msg } => format!("  {msg}: read"),
+        Body::MessageWrite { msg, content, nontransmittable, entry_id } => {
+            let mut s = format!("  {msg}: SetProps");
+            if let Some(c) = content {
+                s += &format!(" (wire message {c})");
+            }
+            if nontransmittable {
+                s += " +nontransmittable";
+            }
+            if entry_id {
+                s += " +PR_ENTRYID";
+            }
+            s
+        }
+        Body::MessageRecipients { msg, complete } => {
+            format!("  {msg}: ModifyRecipients{}", if complete { "" } else { " (incomplete addressing)" })
+        }
+        Body::SetResponsibility { msg } => format!("  {msg}: PR_RESPONSIBILITY = TRUE"),
+        Body::SaveChanges { msg } => format!("  {msg}: SaveChanges"),
+        Body::MessageRelease { msg } => format!("  {msg}: Release"),
+        Body::MailArrived { content } => format!("mail arrives on the wire (wire message {content})"),
+        Body::TimePasses { secs } => format!("{secs} s pass"),
+        Body::AbortSubmit { msg, hr } => format!("AbortSubmit({msg}) -> {hr}"),
+    }
+}
+
+/// One numbered step line: `  12 notify    TransportNotify(...)`.
+pub fn step_line(ev: &Event) -> String {
+    let logon = if ev.logon == 0 { String::new() } else { format!(" L{}", ev.logon) };
+    format!("{:>4} {:<9}{logon} {}", ev.seq, ev.thread.name(), describe(ev))
+}

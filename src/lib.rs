@@ -1,0 +1,13 @@
+//! xpcheck: a deterministic simulation and model-checking harness for MAPI transport providers.
+//!
+//! The contract (vocabulary, events, rule catalog, monitors) lives in [`properties`]; the
+//! executable model of spooler and transport, explored with stateright, in [`model`]. This crate
+//! adds the run reports and the `xpcheck` command line.
+#![forbid(unsafe_code)]
+
+pub mod check_run;
+pub mod listing;
+pub mod report;
+
+pub use xpcheck_model as model;
+pub use xpcheck_properties as properties;

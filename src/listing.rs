@@ -1,0 +1,99 @@
+//! `xpcheck rules` and `xpcheck providers`: what the harness checks and with which providers.
+
+use serde::Serialize;
+use xpcheck_model::Behaviour;
+use xpcheck_properties::catalog::{self, Bearer, Force, Origin};
+use xpcheck_properties::rules::{CheckKind, Rid};
+
+/// One catalog row with the engines that check it.
+#[derive(Serialize)]
+pub struct RuleRow {
+    /// Rule ID.
+    pub id: &'static str,
+    /// Force.
+    pub force: Force,
+    /// Bearer.
+    pub bearer: Bearer,
+    /// Seed or extension page.
+    pub origin: Origin,
+    /// Wording of force and bearer in SPEC.md.
+    pub terms: &'static str,
+    /// Summary.
+    pub summary: &'static str,
+    /// Engines that decide it (`check` = the stateright model with the monitors).
+    pub engines: Vec<&'static str>,
+    /// `monitor` or `coverage` when checked.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kind: Option<CheckKind>,
+}
+
+/// Every rule of the catalog.
+pub fn rule_rows() -> Vec<RuleRow> {
+    catalog::all()
+        .iter()
+        .map(|r| {
+            let rid = Rid::from_id(r.id);
+            RuleRow {
+                id: r.id,
+                force: r.force,
+                bearer: r.bearer,
+                origin: r.origin,
+                terms: r.terms,
+                summary: r.summary,
+                engines: if rid.is_some() { vec!["check"] } else { vec![] },
+                kind: rid.map(|r| r.kind()),
+            }
+        })
+        .collect()
+}
+
+/// The rule table as text.
+pub fn rules_text() -> String {
+    let rows = rule_rows();
+    let checked = rows.iter().filter(|r| !r.engines.is_empty()).count();
+    let mut out = format!("{} rules, {} checked by the model (`check`)\n\n", rows.len(), checked);
+    out += "id         force      bearer    origin  engines  summary\n";
+    for r in &rows {
+        out += &format!(
+            "{:<10} {:<10} {:<9} {:<7} {:<8} {}\n",
+            r.id,
+            format!("{:?}", r.force),
+            format!("{:?}", r.bearer).to_lowercase(),
+            format!("{:?}", r.origin).to_lowercase(),
+            if r.engines.is_empty() { "-".to_string() } else { r.engines.join(",") },
+            r.summary
+        );
+    }
+    out
+}
+
+/// One built-in provider.
+#[derive(Serialize)]
+pub struct ProviderRow {
+    /// Name for `--provider`.
+    pub name: &'static str,
+    /// Engines that can run it.
+    pub engines: Vec<&'static str>,
+    /// Rules it is built to break.
+    pub breaks: Vec<&'static str>,
+    /// What it does.
+    pub about: &'static str,
+}
+
+/// Every built-in provider.
+pub fn provider_rows() -> Vec<ProviderRow> {
+    Behaviour::ALL
+        .iter()
+        .map(|b| ProviderRow { name: b.name(), engines: vec!["check"], breaks: b.breaks().to_vec(), about: b.about() })
+        .collect()
+}
+
+/// The provider table as text.
+pub fn providers_text() -> String {
+    let mut out = String::from("name                             engines  breaks                          about\n");
+    for p in provider_rows() {
+        let breaks = if p.breaks.is_empty() { "-".to_string() } else { p.breaks.join(",") };
+        out += &format!("{:<32} {:<8} {:<31} {}\n", p.name, p.engines.join(","), breaks, p.about);
+    }
+    out
+}

@@ -1,0 +1,283 @@
+//! The `xpcheck` command line (DESIGN.md "CLI"). Exit codes: 0 conformant, 1 violation found,
+//! 2 bad usage or bad input, 3 incomplete.
+#![forbid(unsafe_code)]
+
+use std::io::IsTerminal;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+use stateright::{Checker, Model};
+use xpcheck::check_run::{run_check, CheckRequest};
+use xpcheck::listing;
+use xpcheck::model::check::CheckOptions;
+use xpcheck::model::model::{representative, XpModel};
+use xpcheck::model::{Behaviour, Scenario};
+
+#[derive(Parser)]
+#[command(name = "xpcheck", version, about = "Model checking and simulation for MAPI transport providers")]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// The rule catalog: id, force, bearer, seed/ext, which engines check it.
+    Rules {
+        /// One JSON document on stdout.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Built-in providers and the rules each breaks.
+    Providers {
+        /// One JSON document on stdout.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Exhaustive stateright check of the model with the monitors.
+    Check(CheckArgs),
+    /// The stateright Explorer web UI, bound to 127.0.0.1.
+    Explore {
+        #[command(flatten)]
+        model: ModelArgs,
+        /// Port on 127.0.0.1.
+        #[arg(long, default_value_t = 3000)]
+        port: u16,
+    },
+    /// Model benchmark: unique states, states/s and symmetry reduction for 1..=N messages.
+    Bench {
+        /// Largest outbound message count.
+        #[arg(long, default_value_t = 4)]
+        max_messages: u8,
+        /// Stop each run after this many generated states (reported as incomplete).
+        #[arg(long, default_value_t = 30_000_000)]
+        max_states: usize,
+    },
+}
+
+#[derive(Args, Clone)]
+struct ModelArgs {
+    /// Provider behaviour (see `xpcheck providers`).
+    #[arg(long, default_value = "correct")]
+    provider: String,
+    /// Only this scenario (standard, yield, flush, faults); default: all.
+    #[arg(long)]
+    scenario: Option<String>,
+    /// Messages per direction (sets --outbound and --inbound).
+    #[arg(long)]
+    messages: Option<u8>,
+    /// Outbound messages.
+    #[arg(long)]
+    outbound: Option<u8>,
+    /// Inbound messages.
+    #[arg(long)]
+    inbound: Option<u8>,
+    /// Transport logons (1 or 2).
+    #[arg(long)]
+    logons: Option<u8>,
+    /// Lenient readings of the AMB notes (default strict).
+    #[arg(long)]
+    lenient: bool,
+}
+
+#[derive(Args)]
+struct CheckArgs {
+    #[command(flatten)]
+    model: ModelArgs,
+    /// Turn symmetry reduction over messages off.
+    #[arg(long)]
+    no_symmetry: bool,
+    /// Checker threads.
+    #[arg(long, default_value_t = 1)]
+    threads: usize,
+    /// Stop after generating this many states (verdict `incomplete`, exit 3).
+    #[arg(long)]
+    max_states: Option<usize>,
+    /// Do not explore deeper than this (verdict `incomplete` if reached, exit 3).
+    #[arg(long)]
+    max_depth: Option<usize>,
+    /// One JSON document on stdout.
+    #[arg(long)]
+    json: bool,
+}
+
+fn usage(msg: impl std::fmt::Display) -> ExitCode {
+    eprintln!("xpcheck: {msg}");
+    ExitCode::from(2)
+}
+
+impl ModelArgs {
+    fn request(&self) -> Result<CheckRequest, String> {
+        let behaviour = Behaviour::from_name(&self.provider).ok_or_else(|| {
+            let names: Vec<_> = Behaviour::ALL.iter().map(|b| b.name()).collect();
+            format!("unknown provider {:?}; known: {}", self.provider, names.join(", "))
+        })?;
+        let mut req = CheckRequest::new(behaviour);
+        if let Some(s) = &self.scenario {
+            let sc = Scenario::from_name(s).ok_or_else(|| {
+                let names: Vec<_> = Scenario::ALL.iter().map(|s| s.name()).collect();
+                format!("unknown scenario {s:?}; known: {}", names.join(", "))
+            })?;
+            req.scenarios = vec![sc];
+        }
+        if let Some(n) = self.messages {
+            if n == 0 {
+                return Err("--messages must be at least 1".into());
+            }
+            req.outbound = Some(n);
+            req.inbound = Some(n);
+        }
+        req.outbound = self.outbound.or(req.outbound);
+        req.inbound = self.inbound.or(req.inbound);
+        req.logons = self.logons;
+        req.lenient = self.lenient;
+        for s in &req.scenarios {
+            req.config(*s).map_err(|e| format!("scenario {}: {e}", s.name()))?;
+        }
+        Ok(req)
+    }
+}
+
+fn check(args: &CheckArgs) -> ExitCode {
+    let mut req = match args.model.request() {
+        Ok(r) => r,
+        Err(e) => return usage(e),
+    };
+    if args.threads == 0 || args.threads > 256 {
+        return usage(format!("--threads must be between 1 and 256 (got {})", args.threads));
+    }
+    if args.max_states == Some(0) {
+        return usage("--max-states must be at least 1");
+    }
+    if args.max_depth.is_some_and(|d| d < 2) {
+        return usage("--max-depth must be at least 2");
+    }
+    req.options = CheckOptions {
+        symmetry: !args.no_symmetry,
+        threads: args.threads,
+        max_states: args.max_states,
+        max_depth: args.max_depth,
+        counterexamples: true,
+    };
+    let chatty = !args.json && std::io::stderr().is_terminal();
+    let report = match run_check(&req, |s, c| {
+        if chatty {
+            eprintln!("exploring scenario {} ({} out, {} in) ...", s.name(), c.outbound, c.inbound);
+        }
+    }) {
+        Ok(r) => r,
+        Err(e) => return usage(e),
+    };
+    if args.json {
+        println!("{}", report.to_json());
+    } else {
+        print!("{}", report.render());
+    }
+    ExitCode::from(report.exit_code() as u8)
+}
+
+fn explore(model: &ModelArgs, port: u16) -> ExitCode {
+    let req = match model.request() {
+        Ok(r) => r,
+        Err(e) => return usage(e),
+    };
+    let cfg = match req.config(req.scenarios[0]) {
+        Ok(c) => c,
+        Err(e) => return usage(e),
+    };
+    let addr = format!("127.0.0.1:{port}");
+    eprintln!("Explorer for provider {} (scenario {}) on http://{addr}/", req.behaviour.name(), req.scenarios[0].name());
+    let checker = XpModel::new(cfg).checker().serve(addr);
+    checker.join_handles();
+    ExitCode::SUCCESS
+}
+
+trait JoinHandles {
+    fn join_handles(self);
+}
+
+impl<C: Checker<XpModel>> JoinHandles for std::sync::Arc<C> {
+    fn join_handles(self) {
+        // `serve` runs the web server on this thread until it stops.
+        while !self.is_done() {
+            std::thread::sleep(std::time::Duration::from_secs(1));
+        }
+    }
+}
+
+fn bench(max_messages: u8, max_states: usize) -> ExitCode {
+    if max_messages == 0 || max_messages > 4 {
+        return usage("--max-messages must be between 1 and 4");
+    }
+    println!("model benchmark: correct provider, base features (BEGIN/END, 2 cancels), 1 inbound, one logon, DFS, 1 thread");
+    println!("outbound  symmetry      unique      states   seconds   states/s  complete");
+    for n in 1..=max_messages {
+        let mut rows = Vec::new();
+        for symmetry in [false, true] {
+            let mut cfg = xpcheck::model::Config::scenario(Scenario::Flush, Behaviour::Correct);
+            cfg.flush = false;
+            cfg.outbound = n;
+            let o = xpcheck::model::check::check(
+                cfg,
+                CheckOptions { symmetry, threads: 1, max_states: Some(max_states), max_depth: None, counterexamples: false },
+            );
+            println!(
+                "{:>8}  {:<8} {:>11} {:>11} {:>9.2} {:>10.0}  {}",
+                n,
+                if symmetry { "on" } else { "off" },
+                o.unique,
+                o.states,
+                o.seconds,
+                o.states as f64 / o.seconds.max(1e-9),
+                if o.complete { "yes" } else { "NO (bound)" }
+            );
+            rows.push(o);
+        }
+        if rows.iter().all(|o| o.complete) {
+            println!("          reduction: {:.2}x fewer unique states", rows[0].unique as f64 / rows[1].unique as f64);
+        }
+    }
+    let _ = representative;
+    ExitCode::SUCCESS
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        None => check(&CheckArgs {
+            model: ModelArgs {
+                provider: "correct".into(),
+                scenario: None,
+                messages: None,
+                outbound: None,
+                inbound: None,
+                logons: None,
+                lenient: false,
+            },
+            no_symmetry: false,
+            threads: 1,
+            max_states: None,
+            max_depth: None,
+            json: false,
+        }),
+        Some(Command::Rules { json }) => {
+            if json {
+                println!("{}", serde_json::to_string_pretty(&listing::rule_rows()).expect("serialises"));
+            } else {
+                print!("{}", listing::rules_text());
+            }
+            ExitCode::SUCCESS
+        }
+        Some(Command::Providers { json }) => {
+            if json {
+                println!("{}", serde_json::to_string_pretty(&listing::provider_rows()).expect("serialises"));
+            } else {
+                print!("{}", listing::providers_text());
+            }
+            ExitCode::SUCCESS
+        }
+        Some(Command::Check(args)) => check(&args),
+        Some(Command::Explore { model, port }) => explore(&model, port),
+        Some(Command::Bench { max_messages, max_states }) => bench(max_messages, max_states),
+    }
+}
