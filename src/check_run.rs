@@ -4,7 +4,9 @@ use xpcheck_model::check::{check, CheckOptions, Outcome};
 use xpcheck_model::{Behaviour, Config, Scenario};
 use xpcheck_properties::rules::{CheckKind, Rid};
 
-use crate::report::{CheckReport, CounterexampleReport, Reached, RuleResult, ScenarioStats, Stats, Status};
+use crate::report::{
+    CheckReport, CounterexampleReport, Reached, RuleResult, ScenarioStats, Stats, Status,
+};
 
 /// What to check.
 #[derive(Clone, Debug)]
@@ -57,8 +59,16 @@ impl CheckRequest {
     }
 
     fn replay_command(&self, s: Scenario) -> String {
-        let mut cmd = format!("xpcheck check --provider {} --scenario {}", self.behaviour.name(), s.name());
-        for (flag, v) in [("--outbound", self.outbound), ("--inbound", self.inbound), ("--logons", self.logons)] {
+        let mut cmd = format!(
+            "xpcheck check --provider {} --scenario {}",
+            self.behaviour.name(),
+            s.name()
+        );
+        for (flag, v) in [
+            ("--outbound", self.outbound),
+            ("--inbound", self.inbound),
+            ("--logons", self.logons),
+        ] {
             if let Some(v) = v {
                 cmd += &format!(" {flag} {v}");
             }
@@ -71,8 +81,15 @@ impl CheckRequest {
 }
 
 /// Runs every requested scenario; `progress` is told when each starts.
-pub fn run_check(req: &CheckRequest, mut progress: impl FnMut(Scenario, &Config)) -> Result<CheckReport, String> {
-    let configs = req.scenarios.iter().map(|&s| req.config(s).map(|c| (s, c))).collect::<Result<Vec<_>, _>>()?;
+pub fn run_check(
+    req: &CheckRequest,
+    mut progress: impl FnMut(Scenario, &Config),
+) -> Result<CheckReport, String> {
+    let configs = req
+        .scenarios
+        .iter()
+        .map(|&s| req.config(s).map(|c| (s, c)))
+        .collect::<Result<Vec<_>, _>>()?;
     let n = Rid::ALL.len();
     let (mut checks, mut warnings) = (vec![0u64; n], vec![0u64; n]);
     let mut violated: Vec<Rid> = Vec::new();
@@ -89,7 +106,10 @@ pub fn run_check(req: &CheckRequest, mut progress: impl FnMut(Scenario, &Config)
         for (name, hit) in &o.sometimes {
             match sometimes.iter_mut().find(|r| r.name == *name) {
                 Some(r) => r.reached |= hit,
-                None => sometimes.push(Reached { name, reached: *hit }),
+                None => sometimes.push(Reached {
+                    name,
+                    reached: *hit,
+                }),
             }
         }
         for cx in o.counterexamples {
@@ -99,7 +119,9 @@ pub fn run_check(req: &CheckRequest, mut progress: impl FnMut(Scenario, &Config)
             violated.push(cx.rule);
             counterexamples.push(CounterexampleReport {
                 rule: cx.rule.id(),
-                summary: xpcheck_properties::catalog::get(cx.rule.id()).map(|r| r.summary).unwrap_or(""),
+                summary: xpcheck_properties::catalog::get(cx.rule.id())
+                    .map(|r| r.summary)
+                    .unwrap_or(""),
                 scenario: s.name(),
                 events: cx.events,
                 findings: cx.judged.findings,
@@ -137,7 +159,12 @@ pub fn run_check(req: &CheckRequest, mut progress: impl FnMut(Scenario, &Config)
                 Status::Pass
             };
             debug_assert!(status != Status::Violated || r.kind() == CheckKind::Monitor);
-            RuleResult { id: r.id(), status, checks: checks[r as usize], warnings: warnings[r as usize] }
+            RuleResult {
+                id: r.id(),
+                status,
+                checks: checks[r as usize],
+                warnings: warnings[r as usize],
+            }
         })
         .collect();
     let verdict = if !violated.is_empty() {
@@ -154,7 +181,11 @@ pub fn run_check(req: &CheckRequest, mut progress: impl FnMut(Scenario, &Config)
         states,
         depth: scenarios.iter().map(|s| s.depth).max().unwrap_or(0),
         seconds,
-        states_per_sec: if seconds > 0.0 { states as f64 / seconds } else { 0.0 },
+        states_per_sec: if seconds > 0.0 {
+            states as f64 / seconds
+        } else {
+            0.0
+        },
     };
     Ok(CheckReport {
         verdict,

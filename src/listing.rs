@@ -51,7 +51,11 @@ pub fn rule_rows() -> Vec<RuleRow> {
 pub fn rules_text() -> String {
     let rows = rule_rows();
     let checked = rows.iter().filter(|r| !r.engines.is_empty()).count();
-    let mut out = format!("{} rules, {} checked by the model (`check`)\n\n", rows.len(), checked);
+    let mut out = format!(
+        "{} rules, {} checked by the model (`check`)\n\n",
+        rows.len(),
+        checked
+    );
     out += "id         force      bearer    origin  engines  summary\n";
     for r in &rows {
         out += &format!(
@@ -60,7 +64,11 @@ pub fn rules_text() -> String {
             format!("{:?}", r.force),
             format!("{:?}", r.bearer).to_lowercase(),
             format!("{:?}", r.origin).to_lowercase(),
-            if r.engines.is_empty() { "-".to_string() } else { r.engines.join(",") },
+            if r.engines.is_empty() {
+                "-".to_string()
+            } else {
+                r.engines.join(",")
+            },
             r.summary
         );
     }
@@ -84,16 +92,33 @@ pub struct ProviderRow {
 pub fn provider_rows() -> Vec<ProviderRow> {
     Behaviour::ALL
         .iter()
-        .map(|b| ProviderRow { name: b.name(), engines: vec!["check"], breaks: b.breaks().to_vec(), about: b.about() })
+        .map(|b| ProviderRow {
+            name: b.name(),
+            engines: vec!["check"],
+            breaks: b.breaks().to_vec(),
+            about: b.about(),
+        })
         .collect()
 }
 
 /// The provider table as text.
 pub fn providers_text() -> String {
-    let mut out = String::from("name                             engines  breaks                          about\n");
+    let mut out = String::from(
+        "name                             engines  breaks                          about\n",
+    );
     for p in provider_rows() {
-        let breaks = if p.breaks.is_empty() { "-".to_string() } else { p.breaks.join(",") };
-        out += &format!("{:<32} {:<8} {:<31} {}\n", p.name, p.engines.join(","), breaks, p.about);
+        let breaks = if p.breaks.is_empty() {
+            "-".to_string()
+        } else {
+            p.breaks.join(",")
+        };
+        out += &format!(
+            "{:<32} {:<8} {:<31} {}\n",
+            p.name,
+            p.engines.join(","),
+            breaks,
+            p.about
+        );
     }
     out
 }

@@ -14,7 +14,11 @@ use xpcheck::model::model::{representative, XpModel};
 use xpcheck::model::{Behaviour, Scenario};
 
 #[derive(Parser)]
-#[command(name = "xpcheck", version, about = "Model checking and simulation for MAPI transport providers")]
+#[command(
+    name = "xpcheck",
+    version,
+    about = "Model checking and simulation for MAPI transport providers"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
@@ -110,7 +114,11 @@ impl ModelArgs {
     fn request(&self) -> Result<CheckRequest, String> {
         let behaviour = Behaviour::from_name(&self.provider).ok_or_else(|| {
             let names: Vec<_> = Behaviour::ALL.iter().map(|b| b.name()).collect();
-            format!("unknown provider {:?}; known: {}", self.provider, names.join(", "))
+            format!(
+                "unknown provider {:?}; known: {}",
+                self.provider,
+                names.join(", ")
+            )
         })?;
         let mut req = CheckRequest::new(behaviour);
         if let Some(s) = &self.scenario {
@@ -132,7 +140,8 @@ impl ModelArgs {
         req.logons = self.logons;
         req.lenient = self.lenient;
         for s in &req.scenarios {
-            req.config(*s).map_err(|e| format!("scenario {}: {e}", s.name()))?;
+            req.config(*s)
+                .map_err(|e| format!("scenario {}: {e}", s.name()))?;
         }
         Ok(req)
     }
@@ -144,7 +153,10 @@ fn check(args: &CheckArgs) -> ExitCode {
         Err(e) => return usage(e),
     };
     if args.threads == 0 || args.threads > 256 {
-        return usage(format!("--threads must be between 1 and 256 (got {})", args.threads));
+        return usage(format!(
+            "--threads must be between 1 and 256 (got {})",
+            args.threads
+        ));
     }
     if args.max_states == Some(0) {
         return usage("--max-states must be at least 1");
@@ -162,7 +174,12 @@ fn check(args: &CheckArgs) -> ExitCode {
     let chatty = !args.json && std::io::stderr().is_terminal();
     let report = match run_check(&req, |s, c| {
         if chatty {
-            eprintln!("exploring scenario {} ({} out, {} in) ...", s.name(), c.outbound, c.inbound);
+            eprintln!(
+                "exploring scenario {} ({} out, {} in) ...",
+                s.name(),
+                c.outbound,
+                c.inbound
+            );
         }
     }) {
         Ok(r) => r,
@@ -186,7 +203,11 @@ fn explore(model: &ModelArgs, port: u16) -> ExitCode {
         Err(e) => return usage(e),
     };
     let addr = format!("127.0.0.1:{port}");
-    eprintln!("Explorer for provider {} (scenario {}) on http://{addr}/", req.behaviour.name(), req.scenarios[0].name());
+    eprintln!(
+        "Explorer for provider {} (scenario {}) on http://{addr}/",
+        req.behaviour.name(),
+        req.scenarios[0].name()
+    );
     let checker = XpModel::new(cfg).checker().serve(addr);
     checker.join_handles();
     ExitCode::SUCCESS
@@ -219,7 +240,13 @@ fn bench(max_messages: u8, max_states: usize) -> ExitCode {
             cfg.outbound = n;
             let o = xpcheck::model::check::check(
                 cfg,
-                CheckOptions { symmetry, threads: 1, max_states: Some(max_states), max_depth: None, counterexamples: false },
+                CheckOptions {
+                    symmetry,
+                    threads: 1,
+                    max_states: Some(max_states),
+                    max_depth: None,
+                    counterexamples: false,
+                },
             );
             println!(
                 "{:>8}  {:<8} {:>11} {:>11} {:>9.2} {:>10.0}  {}",
@@ -234,7 +261,10 @@ fn bench(max_messages: u8, max_states: usize) -> ExitCode {
             rows.push(o);
         }
         if rows.iter().all(|o| o.complete) {
-            println!("          reduction: {:.2}x fewer unique states", rows[0].unique as f64 / rows[1].unique as f64);
+            println!(
+                "          reduction: {:.2}x fewer unique states",
+                rows[0].unique as f64 / rows[1].unique as f64
+            );
         }
     }
     let _ = representative;
@@ -262,7 +292,10 @@ fn main() -> ExitCode {
         }),
         Some(Command::Rules { json }) => {
             if json {
-                println!("{}", serde_json::to_string_pretty(&listing::rule_rows()).expect("serialises"));
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&listing::rule_rows()).expect("serialises")
+                );
             } else {
                 print!("{}", listing::rules_text());
             }
@@ -270,7 +303,10 @@ fn main() -> ExitCode {
         }
         Some(Command::Providers { json }) => {
             if json {
-                println!("{}", serde_json::to_string_pretty(&listing::provider_rows()).expect("serialises"));
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&listing::provider_rows()).expect("serialises")
+                );
             } else {
                 print!("{}", listing::providers_text());
             }
@@ -278,6 +314,9 @@ fn main() -> ExitCode {
         }
         Some(Command::Check(args)) => check(&args),
         Some(Command::Explore { model, port }) => explore(&model, port),
-        Some(Command::Bench { max_messages, max_states }) => bench(max_messages, max_states),
+        Some(Command::Bench {
+            max_messages,
+            max_states,
+        }) => bench(max_messages, max_states),
     }
 }

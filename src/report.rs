@@ -125,8 +125,15 @@ impl CounterexampleReport {
         for ev in &self.events {
             out += &step_line(ev);
             out.push('\n');
-            for f in self.findings.iter().filter(|f| f.seq == ev.seq && f.rule == self.rule) {
-                out += &format!("          ^^^ {} [{:?}, blame {:?}]: {}\n", f.rule, f.severity, f.blame, f.message);
+            for f in self
+                .findings
+                .iter()
+                .filter(|f| f.seq == ev.seq && f.rule == self.rule)
+            {
+                out += &format!(
+                    "          ^^^ {} [{:?}, blame {:?}]: {}\n",
+                    f.rule, f.severity, f.blame, f.message
+                );
             }
         }
         out
@@ -178,21 +185,50 @@ impl CheckReport {
         for s in &self.scenarios {
             out += &format!(
                 "{:<10} {:>3} {:>2} {:>6} {:>11} {:>11} {:>6} {:>8.2}  {}\n",
-                s.name, s.outbound, s.inbound, s.logons, s.unique, s.states, s.depth, s.seconds, if s.complete { "yes" } else { "NO" }
+                s.name,
+                s.outbound,
+                s.inbound,
+                s.logons,
+                s.unique,
+                s.states,
+                s.depth,
+                s.seconds,
+                if s.complete { "yes" } else { "NO" }
             );
         }
         out += &format!(
             "total                       {:>11} {:>11} {:>6} {:>8.2}  ({:.0} states/s)\n\n",
-            self.stats.unique, self.stats.states, self.stats.depth, self.stats.seconds, self.stats.states_per_sec
+            self.stats.unique,
+            self.stats.states,
+            self.stats.depth,
+            self.stats.seconds,
+            self.stats.states_per_sec
         );
         out += "rule     status          checks  warnings  summary\n";
         for r in &self.rules {
-            let summary = xpcheck_properties::catalog::get(r.id).map(|c| c.summary).unwrap_or("");
-            out += &format!("{:<8} {:<13} {:>10} {:>9}  {}\n", r.id, r.status.word(), r.checks, r.warnings, summary);
+            let summary = xpcheck_properties::catalog::get(r.id)
+                .map(|c| c.summary)
+                .unwrap_or("");
+            out += &format!(
+                "{:<8} {:<13} {:>10} {:>9}  {}\n",
+                r.id,
+                r.status.word(),
+                r.checks,
+                r.warnings,
+                summary
+            );
         }
         out += "\nreachability (sometimes):\n";
         for s in &self.sometimes {
-            out += &format!("  {} {}\n", if s.reached { "reached    " } else { "NOT REACHED" }, s.name);
+            out += &format!(
+                "  {} {}\n",
+                if s.reached {
+                    "reached    "
+                } else {
+                    "NOT REACHED"
+                },
+                s.name
+            );
         }
         for cx in &self.counterexamples {
             out.push('\n');

@@ -95,7 +95,9 @@ impl Behaviour {
             Behaviour::TouchAfterStartMessage => &["SM-3"],
             Behaviour::DropCancelledInbound => &["TN-20"],
             Behaviour::TwoEndBits => &["EM-6"],
-            Behaviour::CriticalThenOk => &["SPN-8"],
+            // S_OK after the critical error also claims "no message" while a cancelled inbound
+            // message is still owed (SM-10 reading of S_OK without SaveChanges): TN-20.
+            Behaviour::CriticalThenOk => &["SPN-8", "TN-20"],
             Behaviour::SentDeferredAfterAbort => &["DEF-7"],
             Behaviour::FlushBitLeftSet => &["TN-12", "TN-23", "TN-16"],
         }
@@ -104,19 +106,33 @@ impl Behaviour {
     /// One line saying what the behaviour does.
     pub const fn about(self) -> &'static str {
         match self {
-            Behaviour::Correct => "abstract provider that follows every rule (reference for the model)",
+            Behaviour::Correct => {
+                "abstract provider that follows every rule (reference for the model)"
+            }
             Behaviour::FlagsChanged => "returns TransportNotify's *lpulFlags with the bits cleared",
-            Behaviour::NoStatusUpdate => "enables/disables directions without calling ModifyStatusRow",
+            Behaviour::NoStatusUpdate => {
+                "enables/disables directions without calling ModifyStatusRow"
+            }
             Behaviour::CancelIgnored => "never looks at NOTIFY_CANCEL_MESSAGE",
-            Behaviour::CancelCheckedBeforeTransferOnly => "checks for a cancel once, before the transfer starts",
-            Behaviour::CheckThenActCancel => "checks the cancel flag, then transfers in a separate step (a race)",
+            Behaviour::CancelCheckedBeforeTransferOnly => {
+                "checks for a cancel once, before the transfer starts"
+            }
+            Behaviour::CheckThenActCancel => {
+                "checks the cancel flag, then transfers in a separate step (a race)"
+            }
             Behaviour::LateMsgRef => "writes *lpulMsgRef after it started moving message data",
             Behaviour::YieldInFlush => "calls SpoolerYield even inside a flush cycle",
-            Behaviour::TouchAfterStartMessage => "reads the inbound message object after StartMessage returned",
-            Behaviour::DropCancelledInbound => "discards an inbound message whose delivery was cancelled",
+            Behaviour::TouchAfterStartMessage => {
+                "reads the inbound message object after StartMessage returned"
+            }
+            Behaviour::DropCancelledInbound => {
+                "discards an inbound message whose delivery was cancelled"
+            }
             Behaviour::TwoEndBits => "returns END_DONT_RESEND | END_RESEND_LATER from EndMessage",
             Behaviour::CriticalThenOk => "raises NOTIFY_CRITICAL_ERROR and then returns S_OK",
-            Behaviour::SentDeferredAfterAbort => "announces NOTIFY_SENTDEFERRED for a message already aborted",
+            Behaviour::SentDeferredAfterAbort => {
+                "announces NOTIFY_SENTDEFERRED for a message already aborted"
+            }
             Behaviour::FlushBitLeftSet => "leaves STATUS_*_FLUSH set after NOTIFY_END_*_FLUSH",
         }
     }

@@ -31,7 +31,13 @@ pub struct CheckOptions {
 
 impl Default for CheckOptions {
     fn default() -> CheckOptions {
-        CheckOptions { symmetry: true, threads: 1, max_states: None, max_depth: None, counterexamples: true }
+        CheckOptions {
+            symmetry: true,
+            threads: 1,
+            max_states: None,
+            max_depth: None,
+            counterexamples: true,
+        }
     }
 }
 
@@ -99,7 +105,11 @@ pub fn check(cfg: Config, opts: CheckOptions) -> Outcome {
     let cut_depth = opts.max_depth.is_some_and(|d| depth + 1 >= d);
     let found: BTreeSet<&'static str> = checker.discoveries().into_keys().collect();
     let counts = counters.violations();
-    let violated: Vec<Rid> = Rid::ALL.iter().copied().filter(|r| counts[*r as usize] > 0).collect();
+    let violated: Vec<Rid> = Rid::ALL
+        .iter()
+        .copied()
+        .filter(|r| counts[*r as usize] > 0)
+        .collect();
     let sometimes = SOMETIMES.iter().map(|n| (*n, found.contains(n))).collect();
     let mut out = Outcome {
         unique: checker.unique_state_count(),
@@ -136,7 +146,12 @@ pub fn shortest_counterexample(cfg: Config, rule: Rid) -> Option<Counterexample>
     let actions = path.into_actions();
     let events = replay(cfg, &actions);
     let judged = judge_events(cfg, &events);
-    Some(Counterexample { rule, actions, events, judged })
+    Some(Counterexample {
+        rule,
+        actions,
+        events,
+        judged,
+    })
 }
 
 /// Replays model actions from the initial state, returning the events they make.

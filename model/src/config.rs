@@ -59,7 +59,12 @@ pub enum Scenario {
 
 impl Scenario {
     /// Every scenario, in the order `xpcheck check` runs them.
-    pub const ALL: &'static [Scenario] = &[Scenario::Standard, Scenario::Yield, Scenario::Flush, Scenario::Faults];
+    pub const ALL: &'static [Scenario] = &[
+        Scenario::Standard,
+        Scenario::Yield,
+        Scenario::Flush,
+        Scenario::Faults,
+    ];
 
     /// Command-line name.
     pub const fn name(self) -> &'static str {
@@ -97,10 +102,28 @@ impl Config {
             settings: Settings::default(),
         };
         match scenario {
-            Scenario::Standard => Config { outbound: 2, refusals: 1, deferral: true, ..none },
-            Scenario::Yield => Config { outbound: 2, refusals: 1, yield_cancel: true, ..none },
-            Scenario::Flush => Config { flush: true, ..none },
-            Scenario::Faults => Config { critsec: true, critical: true, abort_submit: true, ..none },
+            Scenario::Standard => Config {
+                outbound: 2,
+                refusals: 1,
+                deferral: true,
+                ..none
+            },
+            Scenario::Yield => Config {
+                outbound: 2,
+                refusals: 1,
+                yield_cancel: true,
+                ..none
+            },
+            Scenario::Flush => Config {
+                flush: true,
+                ..none
+            },
+            Scenario::Faults => Config {
+                critsec: true,
+                critical: true,
+                abort_submit: true,
+                ..none
+            },
         }
     }
 
@@ -116,16 +139,25 @@ impl Config {
             return Err("at least one message is needed: --messages, --outbound or --inbound must be above 0".into());
         }
         if self.outbound > max || self.inbound > max {
-            return Err(format!("at most {max} messages per direction (got {} outbound, {} inbound)", self.outbound, self.inbound));
+            return Err(format!(
+                "at most {max} messages per direction (got {} outbound, {} inbound)",
+                self.outbound, self.inbound
+            ));
         }
         if self.logons == 0 || self.logons > 2 {
             return Err(format!("--logons must be 1 or 2 (got {})", self.logons));
         }
         if self.cancels > 4 {
-            return Err(format!("--cancels must be at most 4 (got {})", self.cancels));
+            return Err(format!(
+                "--cancels must be at most 4 (got {})",
+                self.cancels
+            ));
         }
         if self.refusals > 3 {
-            return Err(format!("--refusals must be at most 3 (got {})", self.refusals));
+            return Err(format!(
+                "--refusals must be at most 3 (got {})",
+                self.refusals
+            ));
         }
         Ok(())
     }

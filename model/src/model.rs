@@ -10,7 +10,10 @@ use xpcheck_properties::event::{Body, Event, Thread, Word};
 use xpcheck_properties::judge::session::{Cancel, OutPhase};
 use xpcheck_properties::judge::{Severity, Sink, Violation};
 use xpcheck_properties::rules::{CheckKind, Rid};
-use xpcheck_properties::vocab::{FlagWord, FlushFlags, HResult, LogoffFlags, LogonFlags, SubmitFlags, TransportNotifyFlags, ValidateStateFlags};
+use xpcheck_properties::vocab::{
+    FlagWord, FlushFlags, HResult, LogoffFlags, LogonFlags, SubmitFlags, TransportNotifyFlags,
+    ValidateStateFlags,
+};
 
 use crate::config::Config;
 use crate::provider::{self, Provider};
@@ -61,7 +64,10 @@ impl Counters {
                         warnings: (0..n).map(|_| AtomicU64::new(0)).collect(),
                         violations: (0..n).map(|_| AtomicU64::new(0)).collect(),
                     });
-                    self.shards.lock().expect("counter registry").push(shard.clone());
+                    self.shards
+                        .lock()
+                        .expect("counter registry")
+                        .push(shard.clone());
                     *cell = Some((self.id, shard.clone()));
                     shard
                 }
@@ -161,7 +167,11 @@ include!("holds_table.rs");
 impl XpModel {
     /// A model of `cfg` with fresh counters.
     pub fn new(cfg: Config) -> XpModel {
-        XpModel { cfg, per_rule_properties: true, counters: Arc::new(Counters::new()) }
+        XpModel {
+            cfg,
+            per_rule_properties: true,
+            counters: Arc::new(Counters::new()),
+        }
     }
 
     /// Stops counting checks (call after exploration, before rebuilding paths).
@@ -179,26 +189,53 @@ impl XpModel {
             arrivals_left: self.cfg.inbound,
             starts: 0,
         };
-        State { logons: smallvec::smallvec![ls; self.cfg.logons as usize], violations: 0, redelivered: false }
+        State {
+            logons: smallvec::smallvec![ls; self.cfg.logons as usize],
+            violations: 0,
+            redelivered: false,
+        }
     }
 
     /// Performs `action` on `state`, appending the events it makes (seq numbers from `seq`).
     /// Returns false if the action is not applicable.
-    pub fn perform(&self, state: &mut State, action: Action, events: &mut Vec<Event>, seq: &mut u64) -> bool {
+    pub fn perform(
+        &self,
+        state: &mut State,
+        action: Action,
+        events: &mut Vec<Event>,
+        seq: &mut u64,
+    ) -> bool {
         let cfg = &self.cfg;
         let (logon, thread, bodies) = {
             let mut bodies = Vec::with_capacity(3);
             let (logon, thread) = match action {
                 Action::Call { logon, call } => {
                     let ls = &mut state.logons[logon as usize];
-                    let lane = if matches!(call, Call::Notify { .. }) { Lane::Notify } else { Lane::Main };
+                    let lane = if matches!(call, Call::Notify { .. }) {
+                        Lane::Notify
+                    } else {
+                        Lane::Main
+                    };
                     let mut call = call;
                     if let Call::Start { .. } = call {
-                        call = Call::Start { obj: 100 + u32::from(ls.starts & 1) };
+                        // Message objects alternate between two ids (a parity bit of state);
+                        // a faulty late touch of the previous object happens before the next
+                        // StartMessage reuses its id, or not at all.
+                        call = Call::Start {
+                            obj: 100 + u32::from(ls.starts & 1),
+                        };
                         ls.starts ^= 1;
+                        ls.provider.touch_due = None;
                     }
                     bodies.push(call_body(ls, call));
-                    let mut run = Run { call, pc: 0, msg_ref: 0, cancelled: false, critical: false, content: None };
+                    let mut run = Run {
+                        call,
+                        pc: 0,
+                        msg_ref: 0,
+                        cancelled: false,
+                        critical: false,
+                        content: None,
+                    };
                     match lane {
                         Lane::Main => ls.main = Some(run),
                         Lane::Notify => {
@@ -212,15 +249,28 @@ impl XpModel {
                             ls.notify = Some(run);
                         }
                     }
-                    (logon, if lane == Lane::Main { Thread::Spooler } else { Thread::Notify })
+                    (
+                        logon,
+                        if lane == Lane::Main {
+                            Thread::Spooler
+                        } else {
+                            Thread::Notify
+                        },
+                    )
                 }
-                Action::Step { logon, lane, choice } => {
+                Action::Step {
+                    logon,
+                    lane,
+                    choice,
+                } => {
                     let ls = &mut state.logons[logon as usize];
                     let slot = match lane {
                         Lane::Main => &mut ls.main,
                         Lane::Notify => &mut ls.notify,
                     };
-                    let Some(mut run) = slot.take() else { return false };
+                    let Some(mut run) = slot.take() else {
+                        return false;
+                    };
                     let cont = provider::step(ls, cfg, &mut run, choice, &mut bodies);
                     if cont {
                         match lane {
@@ -228,7 +278,14 @@ impl XpModel {
                             Lane::Notify => ls.notify = Some(run),
                         }
                     }
-                    (logon, if lane == Lane::Main { Thread::Spooler } else { Thread::Notify })
+                    (
+                        logon,
+                        if lane == Lane::Main {
+                            Thread::Spooler
+                        } else {
+                            Thread::Notify
+                        },
+                    )
                 }
                 Action::Background { logon, job } => {
                     provider::run_job(&mut state.logons[logon as usize], job, &mut bodies);
@@ -240,7 +297,9 @@ impl XpModel {
                     ls.arrivals_left -= 1;
                     ls.provider.inbox.push(content);
                     ls.provider.newmail_due = true;
-                    bodies.push(Body::MailArrived { content: content as u32 });
+                    bodies.push(Body::MailArrived {
+                        content: content as u32,
+                    });
                     (logon, Thread::Wire)
                 }
                 Action::TimePasses { logon } => {
@@ -248,23 +307,41 @@ impl XpModel {
                     (logon, Thread::Spooler)
                 }
                 Action::AbortSubmit { logon, slot } => {
-                    bodies.push(Body::AbortSubmit { msg: out_id(slot), hr: HResult::S_OK });
+                    bodies.push(Body::AbortSubmit {
+                        msg: out_id(slot),
+                        hr: HResult::S_OK,
+                    });
                     (logon, Thread::Client(1))
                 }
             };
             (logon, thread, bodies)
         };
         let ls = &mut state.logons[logon as usize];
-        let shard = self.counters.counting.load(Ordering::Relaxed).then(|| self.counters.shard());
-        let mut sink = ModelSink { violations: 0, shard: shard.as_deref() };
+        let shard = self
+            .counters
+            .counting
+            .load(Ordering::Relaxed)
+            .then(|| self.counters.shard());
+        let mut sink = ModelSink {
+            violations: 0,
+            shard: shard.as_deref(),
+        };
         for body in bodies {
-            let ev = Event { v: 1, seq: *seq, logon, thread, body };
+            let ev = Event {
+                v: 1,
+                seq: *seq,
+                logon,
+                thread,
+                body,
+            };
             *seq += 1;
             if ev.body.is_harness_call() || matches!(ev.body, Body::Return { .. }) {
                 // The provider's side; nothing for the spooler to learn beyond the session.
             }
             ls.spooler.observe(&ev, &ls.judge);
-            ls.judge.observe(&cfg.settings, &ev, &mut sink).expect("the model only makes well-formed traces");
+            ls.judge
+                .observe(&cfg.settings, &ev, &mut sink)
+                .expect("the model only makes well-formed traces");
             events.push(ev);
         }
         if let Some(c) = redelivery(ls, &events[events.len().saturating_sub(3)..]) {
@@ -279,27 +356,53 @@ impl XpModel {
 /// Did these events deliver a wire message whose delivery had been cancelled before?
 fn redelivery(ls: &LogonState, evs: &[Event]) -> Option<u32> {
     evs.iter().find_map(|e| match e.body {
-        Body::SaveChanges { .. } => ls.main.and_then(|r| r.content).filter(|c| ls.provider.cancelled_contents & (1 << c) != 0).map(u32::from),
+        Body::SaveChanges { .. } => ls
+            .main
+            .and_then(|r| r.content)
+            .filter(|c| ls.provider.cancelled_contents & (1 << c) != 0)
+            .map(u32::from),
         _ => None,
     })
 }
 
 fn call_body(ls: &LogonState, call: Call) -> Body {
     match call {
-        Call::Logon => Body::TransportLogon { flags: LogonFlags::LOGON_NO_INBOUND | LogonFlags::LOGON_NO_OUTBOUND },
+        Call::Logon => Body::TransportLogon {
+            flags: LogonFlags::LOGON_NO_INBOUND | LogonFlags::LOGON_NO_OUTBOUND,
+        },
         Call::AddressTypes => Body::AddressTypes,
         Call::Submit { slot, resubmission } => Body::SubmitMessage {
-            flags: if resubmission { SubmitFlags::BEGIN_DEFERRED } else { SubmitFlags::empty() },
+            flags: if resubmission {
+                SubmitFlags::BEGIN_DEFERRED
+            } else {
+                SubmitFlags::empty()
+            },
             msg: out_id(slot),
             msg_ref: 0,
         },
-        Call::End { slot } => Body::EndMessage { msg_ref: ls.judge.out(out_id(slot)).map(|m| m.msg_ref).unwrap_or(0) },
-        Call::Start { obj } => Body::StartMessage { flags: Word(0), msg: xpcheck_properties::event::MsgId(obj), msg_ref: 1 },
+        Call::End { slot } => Body::EndMessage {
+            msg_ref: ls.judge.out(out_id(slot)).map(|m| m.msg_ref).unwrap_or(0),
+        },
+        Call::Start { obj } => Body::StartMessage {
+            flags: Word(0),
+            msg: xpcheck_properties::event::MsgId(obj),
+            msg_ref: 1,
+        },
         Call::Poll => Body::Poll,
-        Call::FlushQueues => Body::FlushQueues { flags: FlushFlags::FLUSH_UPLOAD | FlushFlags::FLUSH_DOWNLOAD },
-        Call::ValidateState => Body::ValidateState { flags: ValidateStateFlags::empty() },
-        Call::Logoff => Body::TransportLogoff { flags: LogoffFlags::empty() },
-        Call::Notify { flags, slot, msg_ref } => Body::TransportNotify {
+        Call::FlushQueues => Body::FlushQueues {
+            flags: FlushFlags::FLUSH_UPLOAD | FlushFlags::FLUSH_DOWNLOAD,
+        },
+        Call::ValidateState => Body::ValidateState {
+            flags: ValidateStateFlags::empty(),
+        },
+        Call::Logoff => Body::TransportLogoff {
+            flags: LogoffFlags::empty(),
+        },
+        Call::Notify {
+            flags,
+            slot,
+            msg_ref,
+        } => Body::TransportNotify {
             flags: TransportNotifyFlags::from_raw(flags),
             data: provider::notify_data(flags, slot, msg_ref),
         },
@@ -325,19 +428,35 @@ impl Model for XpModel {
             let logon = i as u8;
             if let Some(run) = &ls.main {
                 for choice in 0..provider::choices(ls, cfg, run) {
-                    actions.push(Action::Step { logon, lane: Lane::Main, choice });
+                    actions.push(Action::Step {
+                        logon,
+                        lane: Lane::Main,
+                        choice,
+                    });
                 }
             }
             if let Some(run) = &ls.notify {
                 for choice in 0..provider::choices(ls, cfg, run) {
-                    actions.push(Action::Step { logon, lane: Lane::Notify, choice });
+                    actions.push(Action::Step {
+                        logon,
+                        lane: Lane::Notify,
+                        choice,
+                    });
                 }
             }
             moves.clear();
-            ls.spooler.allowed(&ls.judge, cfg, ls.main.is_none(), ls.notify.is_none(), &mut moves);
+            ls.spooler.allowed(
+                &ls.judge,
+                cfg,
+                ls.main.is_none(),
+                ls.notify.is_none(),
+                &mut moves,
+            );
             for m in &moves {
                 actions.push(match *m {
-                    SpoolerMove::Main(call) | SpoolerMove::Notify(call) => Action::Call { logon, call },
+                    SpoolerMove::Main(call) | SpoolerMove::Notify(call) => {
+                        Action::Call { logon, call }
+                    }
                     SpoolerMove::TimePasses => Action::TimePasses { logon },
                     SpoolerMove::AbortSubmit(slot) => Action::AbortSubmit { logon, slot },
                 });
@@ -364,7 +483,8 @@ impl Model for XpModel {
         let mut s = last.clone();
         let mut events = Vec::with_capacity(4);
         let mut seq = 0;
-        self.perform(&mut s, action, &mut events, &mut seq).then_some(s)
+        self.perform(&mut s, action, &mut events, &mut seq)
+            .then_some(s)
     }
 
     fn properties(&self) -> Vec<Property<Self>> {
@@ -375,17 +495,31 @@ impl Model for XpModel {
                 .map(|r| Property::always(r.id(), HOLDS[*r as usize]))
                 .collect()
         } else {
-            vec![Property::always(EVERY_RULE, |_, s: &State| s.violations == 0)]
+            vec![Property::always(EVERY_RULE, |_, s: &State| {
+                s.violations == 0
+            })]
         };
         p.push(Property::sometimes(SOMETIMES[0], |_, s: &State| {
             s.logons.iter().any(|ls| {
-                matches!(ls.main, Some(Run { call: Call::Start { .. }, .. }))
-                    && ls.judge.inb.obj.is_some_and(|o| o.cancel != Cancel::None)
+                matches!(
+                    ls.main,
+                    Some(Run {
+                        call: Call::Start { .. },
+                        ..
+                    })
+                ) && ls.judge.inb.obj.is_some_and(|o| o.cancel != Cancel::None)
             })
         }));
-        p.push(Property::sometimes(SOMETIMES[1], |_, s: &State| s.redelivered));
+        p.push(Property::sometimes(SOMETIMES[1], |_, s: &State| {
+            s.redelivered
+        }));
         p.push(Property::sometimes(SOMETIMES[2], |_, s: &State| {
-            s.logons.iter().any(|ls| ls.judge.out.iter().any(|m| m.in_flight() && m.end_outbound_seen))
+            s.logons.iter().any(|ls| {
+                ls.judge
+                    .out
+                    .iter()
+                    .any(|m| m.in_flight() && m.end_outbound_seen)
+            })
         }));
         p
     }
@@ -407,7 +541,26 @@ pub fn representative(state: &State) -> State {
 
 fn canonical_outbound(ls: &mut LogonState) {
     use crate::config::MAX_MESSAGES;
-    type Key = (u8, crate::spooler::Queue, crate::provider::Held, u32, bool, Option<(OutPhase, u32, bool, bool, bool, Cancel, bool, bool, u32, u32, u8)>);
+    type Key = (
+        u8,
+        crate::spooler::Queue,
+        crate::provider::Held,
+        u32,
+        bool,
+        Option<(
+            OutPhase,
+            u32,
+            bool,
+            bool,
+            bool,
+            Cancel,
+            bool,
+            bool,
+            u32,
+            u32,
+            u8,
+        )>,
+    );
     let mut keys: [(Key, usize); MAX_MESSAGES] = std::array::from_fn(|i| {
         let slot = i as u8;
         let running = |r: &Option<Run>| match r.map(|r| r.call) {
@@ -416,10 +569,32 @@ fn canonical_outbound(ls: &mut LogonState) {
             _ => 0,
         };
         let rec = ls.judge.out(out_id(slot)).map(|m| {
-            (m.phase, m.msg_ref, m.ref_written, m.touched, m.modified, m.cancel, m.resubmission, m.end_outbound_seen, m.wait, m.last_hr.0, m.ended as u8)
+            (
+                m.phase,
+                m.msg_ref,
+                m.ref_written,
+                m.touched,
+                m.modified,
+                m.cancel,
+                m.resubmission,
+                m.end_outbound_seen,
+                m.wait,
+                m.last_hr.0,
+                m.ended as u8,
+            )
         });
         let p = &ls.provider;
-        ((running(&ls.main) | running(&ls.notify) << 2, ls.spooler.queue[i], p.held[i], p.out_ref[i], p.out_cancel[i], rec), i)
+        (
+            (
+                running(&ls.main) | running(&ls.notify) << 2,
+                ls.spooler.queue[i],
+                p.held[i],
+                p.out_ref[i],
+                p.out_cancel[i],
+                rec,
+            ),
+            i,
+        )
     });
     keys.sort();
     let perm: [usize; MAX_MESSAGES] = std::array::from_fn(|new| keys[new].1); // new slot <- old slot
@@ -445,7 +620,11 @@ fn canonical_outbound(ls: &mut LogonState) {
     ls.judge.relabel_outbound(map);
     for run in [&mut ls.main, &mut ls.notify].into_iter().flatten() {
         match &mut run.call {
-            Call::Submit { slot, .. } | Call::End { slot } | Call::Notify { slot: Some(slot), .. } => *slot = new_of_old[*slot as usize],
+            Call::Submit { slot, .. }
+            | Call::End { slot }
+            | Call::Notify {
+                slot: Some(slot), ..
+            } => *slot = new_of_old[*slot as usize],
             _ => {}
         }
     }

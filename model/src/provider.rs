@@ -4,8 +4,8 @@
 
 use xpcheck_properties::event::{Body, Method, MsgId, NotifyData, Word};
 use xpcheck_properties::vocab::{
-    EndMessageFlags as E, FlagWord, HResult as H, LogonFlags, SpoolerNotifyFlags as N, StatusCode as St,
-    StatusRowFlags, TransportNotifyFlags as F,
+    EndMessageFlags as E, FlagWord, HResult as H, LogonFlags, SpoolerNotifyFlags as N,
+    StatusCode as St, StatusRowFlags, TransportNotifyFlags as F,
 };
 
 use crate::behaviour::Behaviour;
@@ -96,7 +96,8 @@ impl Provider {
         let mut r = St::STATUS_AVAILABLE;
         if b == Behaviour::NoStatusUpdate {
             // Keeps whatever enabled bits the row had (never touched after logon).
-            r |= St::from_raw(self.row) & (St::STATUS_INBOUND_ENABLED | St::STATUS_OUTBOUND_ENABLED);
+            r |=
+                St::from_raw(self.row) & (St::STATUS_INBOUND_ENABLED | St::STATUS_OUTBOUND_ENABLED);
         } else {
             if self.inbound {
                 r |= St::STATUS_INBOUND_ENABLED;
@@ -117,12 +118,21 @@ impl Provider {
     /// A msg-ref unique among in-flight messages, never the presets 0 and 1 (AMB-7). Refs are
     /// reused once free (EM-3 allows it).
     fn fresh_ref(&self) -> u32 {
-        (2..).find(|r| *r != self.in_ref && !self.out_ref.contains(r)).expect("refs are plentiful")
+        (2..)
+            .find(|r| *r != self.in_ref && !self.out_ref.contains(r))
+            .expect("refs are plentiful")
     }
 }
 
 fn ret(method: Method, hr: H) -> Body {
-    Body::Return { method, hr, flags: None, msg_ref: None, return_parm: None, incoming: None }
+    Body::Return {
+        method,
+        hr,
+        flags: None,
+        msg_ref: None,
+        return_parm: None,
+        incoming: None,
+    }
 }
 
 /// Number of branches the running program has at its current step (1 = deterministic).
@@ -132,7 +142,9 @@ pub fn choices(ls: &LogonState, cfg: &Config, run: &Run) -> u8 {
         (Call::Submit { resubmission, .. }, 1) if !run.cancelled => {
             1 + 3 * u8::from(p.refusals > 0) + u8::from(resubmission) + u8::from(p.criticals > 0)
         }
-        (Call::Start { .. }, 1) if !p.inbox.is_empty() && !run.cancelled => 1 + u8::from(p.criticals > 0),
+        (Call::Start { .. }, 1) if !p.inbox.is_empty() && !run.cancelled => {
+            1 + u8::from(p.criticals > 0)
+        }
         (Call::Submit { .. }, 5) | (Call::Start { .. }, 4) if yields(ls, cfg, run) => {
             1 + u8::from(ls.spooler.yield_cancels > 0)
         }
@@ -144,7 +156,8 @@ pub fn choices(ls: &LogonState, cfg: &Config, run: &Run) -> u8 {
 fn yields(ls: &LogonState, cfg: &Config, run: &Run) -> bool {
     // No SpoolerYield at all while either flush cycle runs (TN-10, TN-16).
     let _ = run;
-    !run.cancelled && (!ls.provider.flush.contains(&true) || cfg.behaviour == Behaviour::YieldInFlush)
+    !run.cancelled
+        && (!ls.provider.flush.contains(&true) || cfg.behaviour == Behaviour::YieldInFlush)
 }
 
 /// Does the program check its cancel flag before the operation at this pc?
@@ -164,12 +177,21 @@ fn checks_cancel(b: Behaviour, call: Call, pc: u8) -> bool {
 
 /// Takes the next step of the program running in `run`, pushing the events it makes.
 /// Returns `false` when the call returned.
-pub fn step(ls: &mut LogonState, cfg: &Config, run: &mut Run, choice: u8, ev: &mut Vec<Body>) -> bool {
+pub fn step(
+    ls: &mut LogonState,
+    cfg: &Config,
+    run: &mut Run,
+    choice: u8,
+    ev: &mut Vec<Body>,
+) -> bool {
     let b = cfg.behaviour;
     match run.call {
         Call::Logon => match run.pc {
             0 => {
-                ev.push(Body::ModifyStatusRow { flags: StatusRowFlags::empty(), status: St::STATUS_AVAILABLE });
+                ev.push(Body::ModifyStatusRow {
+                    flags: StatusRowFlags::empty(),
+                    status: St::STATUS_AVAILABLE,
+                });
                 ls.provider.row = St::STATUS_AVAILABLE.raw();
                 run.pc = 1;
                 true
@@ -189,15 +211,35 @@ pub fn step(ls: &mut LogonState, cfg: &Config, run: &mut Run, choice: u8, ev: &m
         }
         Call::Poll => {
             let n = ls.provider.inbox.len() as u32;
-            ev.push(Body::Return { method: Method::Poll, hr: H::S_OK, flags: None, msg_ref: None, return_parm: None, incoming: Some(n) });
+            ev.push(Body::Return {
+                method: Method::Poll,
+                hr: H::S_OK,
+                flags: None,
+                msg_ref: None,
+                return_parm: None,
+                incoming: Some(n),
+            });
             false
         }
         Call::ValidateState => {
-            let hr = if ls.provider.critsec == Critsec::Open { H::MAPI_E_BUSY } else { H::S_OK };
+            let hr = if ls.provider.critsec == Critsec::Open {
+                H::MAPI_E_BUSY
+            } else {
+                H::S_OK
+            };
             ev.push(ret(Method::ValidateState, hr));
             false
         }
         Call::Logoff => {
+            // A provider closes the critical section it opened before it goes (SPN-6, AMB-24).
+            if ls.provider.critsec == Critsec::Open {
+                ls.provider.critsec = Critsec::Closed;
+                ev.push(Body::SpoolerNotify {
+                    flags: N::NOTIFY_NONCRIT,
+                    entry_id: None,
+                });
+                return true;
+            }
             ev.push(ret(Method::TransportLogoff, H::S_OK));
             false
         }
@@ -206,7 +248,10 @@ pub fn step(ls: &mut LogonState, cfg: &Config, run: &mut Run, choice: u8, ev: &m
                 ls.provider.flush = [true, true];
                 let status = ls.provider.status(b);
                 ls.provider.row = status;
-                ev.push(Body::ModifyStatusRow { flags: StatusRowFlags::STATUSROW_UPDATE, status: St::from_raw(status) });
+                ev.push(Body::ModifyStatusRow {
+                    flags: StatusRowFlags::STATUSROW_UPDATE,
+                    status: St::from_raw(status),
+                });
                 run.pc = 1;
                 true
             } else {
@@ -214,8 +259,14 @@ pub fn step(ls: &mut LogonState, cfg: &Config, run: &mut Run, choice: u8, ev: &m
                 false
             }
         }
-        Call::Notify { flags, slot, msg_ref } => notify_step(ls, cfg, run, flags, slot, msg_ref, ev),
-        Call::Submit { slot, resubmission } => submit_step(ls, cfg, run, slot, resubmission, choice, ev),
+        Call::Notify {
+            flags,
+            slot,
+            msg_ref,
+        } => notify_step(ls, cfg, run, flags, slot, msg_ref, ev),
+        Call::Submit { slot, resubmission } => {
+            submit_step(ls, cfg, run, slot, resubmission, choice, ev)
+        }
         Call::End { slot } => {
             let s = slot as usize;
             let p = &mut ls.provider;
@@ -226,7 +277,11 @@ pub fn step(ls: &mut LogonState, cfg: &Config, run: &mut Run, choice: u8, ev: &m
                     if c == 1 {
                         p.deferrals -= 1;
                         p.held[s] = Held::Deferred;
-                        flags = if b == Behaviour::TwoEndBits { E::END_DONT_RESEND | E::END_RESEND_LATER } else { E::END_DONT_RESEND };
+                        flags = if b == Behaviour::TwoEndBits {
+                            E::END_DONT_RESEND | E::END_RESEND_LATER
+                        } else {
+                            E::END_DONT_RESEND
+                        };
                     }
                     c = c.saturating_sub(1);
                 }
@@ -237,19 +292,37 @@ pub fn step(ls: &mut LogonState, cfg: &Config, run: &mut Run, choice: u8, ev: &m
             }
             p.out_ref[s] = 0;
             p.out_cancel[s] = false;
-            ev.push(Body::Return { method: Method::EndMessage, hr: H::S_OK, flags: Some(Word(flags.raw())), msg_ref: None, return_parm: None, incoming: None });
+            ev.push(Body::Return {
+                method: Method::EndMessage,
+                hr: H::S_OK,
+                flags: Some(Word(flags.raw())),
+                msg_ref: None,
+                return_parm: None,
+                incoming: None,
+            });
             false
         }
         Call::Start { obj } => start_step(ls, cfg, run, MsgId(obj), choice, ev),
     }
 }
 
-fn notify_step(ls: &mut LogonState, cfg: &Config, run: &mut Run, flags: u32, slot: Option<u8>, msg_ref: u32, ev: &mut Vec<Body>) -> bool {
+fn notify_step(
+    ls: &mut LogonState,
+    cfg: &Config,
+    run: &mut Run,
+    flags: u32,
+    slot: Option<u8>,
+    msg_ref: u32,
+    ev: &mut Vec<Body>,
+) -> bool {
     let b = cfg.behaviour;
     let f = F::from_raw(flags);
     let p = &mut ls.provider;
     if run.pc == 0 {
-        if f.contains(F::NOTIFY_CANCEL_MESSAGE) && !f.contains(F::NOTIFY_ABORT_DEFERRED) && b != Behaviour::CancelIgnored {
+        if f.contains(F::NOTIFY_CANCEL_MESSAGE)
+            && !f.contains(F::NOTIFY_ABORT_DEFERRED)
+            && b != Behaviour::CancelIgnored
+        {
             // The spooler names the message by the msg-ref cell as it read it: the provider's
             // own ref, or the preset (0 out, 1 in) if the cancel raced the provider's write of
             // the cell (AMB-7). With one message per direction in flight both are unambiguous.
@@ -259,7 +332,12 @@ fn notify_step(ls: &mut LogonState, cfg: &Config, run: &mut Run, flags: u32, slo
                 if p.out_ref[s] == msg_ref || (msg_ref == 0 && running) {
                     p.out_cancel[s] = true;
                 }
-            } else if p.in_ref == msg_ref || (msg_ref == 1 && ls.main.is_some_and(|r| matches!(r.call, Call::Start { .. }))) {
+            } else if p.in_ref == msg_ref
+                || (msg_ref == 1
+                    && ls
+                        .main
+                        .is_some_and(|r| matches!(r.call, Call::Start { .. })))
+            {
                 p.in_cancel = true;
             }
         }
@@ -271,9 +349,22 @@ fn notify_step(ls: &mut LogonState, cfg: &Config, run: &mut Run, flags: u32, slo
                 }
             }
         }
-        p.inbound = (p.inbound || f.contains(F::NOTIFY_BEGIN_INBOUND)) && !f.contains(F::NOTIFY_END_INBOUND);
-        p.outbound = (p.outbound || f.contains(F::NOTIFY_BEGIN_OUTBOUND)) && !f.contains(F::NOTIFY_END_OUTBOUND);
-        for (d, begin, end) in [(0, F::NOTIFY_BEGIN_INBOUND_FLUSH, F::NOTIFY_END_INBOUND_FLUSH), (1, F::NOTIFY_BEGIN_OUTBOUND_FLUSH, F::NOTIFY_END_OUTBOUND_FLUSH)] {
+        p.inbound = (p.inbound || f.contains(F::NOTIFY_BEGIN_INBOUND))
+            && !f.contains(F::NOTIFY_END_INBOUND);
+        p.outbound = (p.outbound || f.contains(F::NOTIFY_BEGIN_OUTBOUND))
+            && !f.contains(F::NOTIFY_END_OUTBOUND);
+        for (d, begin, end) in [
+            (
+                0,
+                F::NOTIFY_BEGIN_INBOUND_FLUSH,
+                F::NOTIFY_END_INBOUND_FLUSH,
+            ),
+            (
+                1,
+                F::NOTIFY_BEGIN_OUTBOUND_FLUSH,
+                F::NOTIFY_END_OUTBOUND_FLUSH,
+            ),
+        ] {
             if f.contains(begin) {
                 p.flush[d] = true;
             }
@@ -284,23 +375,49 @@ fn notify_step(ls: &mut LogonState, cfg: &Config, run: &mut Run, flags: u32, slo
         let status = p.status(b);
         if status != p.row {
             p.row = status;
-            ev.push(Body::ModifyStatusRow { flags: StatusRowFlags::STATUSROW_UPDATE, status: St::from_raw(status) });
+            ev.push(Body::ModifyStatusRow {
+                flags: StatusRowFlags::STATUSROW_UPDATE,
+                status: St::from_raw(status),
+            });
         }
         run.pc = 1;
         true
     } else {
-        let out = if b == Behaviour::FlagsChanged { 0 } else { flags };
-        ev.push(Body::Return { method: Method::TransportNotify, hr: H::S_OK, flags: Some(Word(out)), msg_ref: None, return_parm: None, incoming: None });
+        let out = if b == Behaviour::FlagsChanged {
+            0
+        } else {
+            flags
+        };
+        ev.push(Body::Return {
+            method: Method::TransportNotify,
+            hr: H::S_OK,
+            flags: Some(Word(out)),
+            msg_ref: None,
+            return_parm: None,
+            incoming: None,
+        });
         false
     }
 }
 
-fn submit_step(ls: &mut LogonState, cfg: &Config, run: &mut Run, slot: u8, resubmission: bool, choice: u8, ev: &mut Vec<Body>) -> bool {
+fn submit_step(
+    ls: &mut LogonState,
+    cfg: &Config,
+    run: &mut Run,
+    slot: u8,
+    resubmission: bool,
+    choice: u8,
+    ev: &mut Vec<Body>,
+) -> bool {
     let b = cfg.behaviour;
     let s = slot as usize;
     let msg = out_id(slot);
     let late = b == Behaviour::LateMsgRef;
-    if run.pc >= 1 && !run.critical && checks_cancel(b, run.call, run.pc) && ls.provider.out_cancel[s] {
+    if run.pc >= 1
+        && !run.critical
+        && checks_cancel(b, run.call, run.pc)
+        && ls.provider.out_cancel[s]
+    {
         run.cancelled = true;
     }
     if run.cancelled && run.pc >= 1 {
@@ -334,7 +451,8 @@ fn submit_step(ls: &mut LogonState, cfg: &Config, run: &mut Run, slot: u8, resub
             let mut refusal = None;
             if p.refusals > 0 {
                 if c <= 3 {
-                    refusal = Some([H::MAPI_E_BUSY, H::MAPI_E_WAIT, H::MAPI_E_NOT_ME][c as usize - 1]);
+                    refusal =
+                        Some([H::MAPI_E_BUSY, H::MAPI_E_WAIT, H::MAPI_E_NOT_ME][c as usize - 1]);
                     p.refusals -= 1;
                 }
                 c = c.saturating_sub(3);
@@ -348,13 +466,23 @@ fn submit_step(ls: &mut LogonState, cfg: &Config, run: &mut Run, slot: u8, resub
             if let Some(hr) = refusal {
                 p.out_ref[s] = 0;
                 let parm = (hr == H::MAPI_E_WAIT).then_some(30);
-                ev.push(Body::Return { method: Method::SubmitMessage, hr, flags: None, msg_ref: Some(run.msg_ref), return_parm: parm, incoming: None });
+                ev.push(Body::Return {
+                    method: Method::SubmitMessage,
+                    hr,
+                    flags: None,
+                    msg_ref: Some(run.msg_ref),
+                    return_parm: parm,
+                    incoming: None,
+                });
                 return false;
             }
             debug_assert_eq!(c, 1, "critical error branch");
             p.criticals -= 1;
             run.critical = true;
-            ev.push(Body::SpoolerNotify { flags: N::NOTIFY_CRITICAL_ERROR, entry_id: None });
+            ev.push(Body::SpoolerNotify {
+                flags: N::NOTIFY_CRITICAL_ERROR,
+                entry_id: None,
+            });
             run.pc = 6;
             true
         }
@@ -385,8 +513,15 @@ fn submit_step(ls: &mut LogonState, cfg: &Config, run: &mut Run, slot: u8, resub
         5 => {
             run.pc = 6;
             if yields(ls, cfg, run) {
-                let result = if choice == 1 { H::MAPI_W_CANCEL_MESSAGE } else { H::S_OK };
-                ev.push(Body::SpoolerYield { flags: Word(0), result });
+                let result = if choice == 1 {
+                    H::MAPI_W_CANCEL_MESSAGE
+                } else {
+                    H::S_OK
+                };
+                ev.push(Body::SpoolerYield {
+                    flags: Word(0),
+                    result,
+                });
                 run.cancelled = choice == 1;
                 return true;
             }
@@ -394,7 +529,11 @@ fn submit_step(ls: &mut LogonState, cfg: &Config, run: &mut Run, slot: u8, resub
         }
         _ => {
             let hr = if run.critical {
-                if b == Behaviour::CriticalThenOk { H::S_OK } else { H::MAPI_E_CALL_FAILED }
+                if b == Behaviour::CriticalThenOk {
+                    H::S_OK
+                } else {
+                    H::MAPI_E_CALL_FAILED
+                }
             } else if run.cancelled {
                 H::MAPI_E_USER_CANCEL
             } else {
@@ -404,13 +543,27 @@ fn submit_step(ls: &mut LogonState, cfg: &Config, run: &mut Run, slot: u8, resub
                 p.out_ref[s] = 0;
                 p.out_cancel[s] = false;
             }
-            ev.push(Body::Return { method: Method::SubmitMessage, hr, flags: None, msg_ref: Some(run.msg_ref), return_parm: None, incoming: None });
+            ev.push(Body::Return {
+                method: Method::SubmitMessage,
+                hr,
+                flags: None,
+                msg_ref: Some(run.msg_ref),
+                return_parm: None,
+                incoming: None,
+            });
             false
         }
     }
 }
 
-fn start_step(ls: &mut LogonState, cfg: &Config, run: &mut Run, obj: MsgId, choice: u8, ev: &mut Vec<Body>) -> bool {
+fn start_step(
+    ls: &mut LogonState,
+    cfg: &Config,
+    run: &mut Run,
+    obj: MsgId,
+    choice: u8,
+    ev: &mut Vec<Body>,
+) -> bool {
     let b = cfg.behaviour;
     let late = b == Behaviour::LateMsgRef;
     if run.pc >= 1 && !run.critical && checks_cancel(b, run.call, run.pc) && ls.provider.in_cancel {
@@ -445,12 +598,20 @@ fn start_step(ls: &mut LogonState, cfg: &Config, run: &mut Run, obj: MsgId, choi
             if choice == 1 {
                 p.criticals -= 1;
                 run.critical = true;
-                ev.push(Body::SpoolerNotify { flags: N::NOTIFY_CRITICAL_ERROR, entry_id: None });
+                ev.push(Body::SpoolerNotify {
+                    flags: N::NOTIFY_CRITICAL_ERROR,
+                    entry_id: None,
+                });
                 run.pc = 6;
                 return true;
             }
             run.content = Some(head);
-            ev.push(Body::MessageWrite { msg: obj, content: Some(head as u32), nontransmittable: false, entry_id: false });
+            ev.push(Body::MessageWrite {
+                msg: obj,
+                content: Some(head as u32),
+                nontransmittable: false,
+                entry_id: false,
+            });
             run.pc = 2;
             true
         }
@@ -468,15 +629,25 @@ fn start_step(ls: &mut LogonState, cfg: &Config, run: &mut Run, obj: MsgId, choi
             start_step(ls, cfg, run, obj, choice, ev)
         }
         3 => {
-            ev.push(Body::MessageRecipients { msg: obj, complete: true });
+            ev.push(Body::MessageRecipients {
+                msg: obj,
+                complete: true,
+            });
             run.pc = 4;
             true
         }
         4 => {
             run.pc = 5;
             if yields(ls, cfg, run) {
-                let result = if choice == 1 { H::MAPI_W_CANCEL_MESSAGE } else { H::S_OK };
-                ev.push(Body::SpoolerYield { flags: Word(0), result });
+                let result = if choice == 1 {
+                    H::MAPI_W_CANCEL_MESSAGE
+                } else {
+                    H::S_OK
+                };
+                ev.push(Body::SpoolerYield {
+                    flags: Word(0),
+                    result,
+                });
                 run.cancelled = choice == 1;
                 return true;
             }
@@ -491,7 +662,11 @@ fn start_step(ls: &mut LogonState, cfg: &Config, run: &mut Run, obj: MsgId, choi
         }
         _ => {
             let hr = if run.critical {
-                if b == Behaviour::CriticalThenOk { H::S_OK } else { H::MAPI_E_CALL_FAILED }
+                if b == Behaviour::CriticalThenOk {
+                    H::S_OK
+                } else {
+                    H::MAPI_E_CALL_FAILED
+                }
             } else {
                 H::S_OK
             };
@@ -500,7 +675,14 @@ fn start_step(ls: &mut LogonState, cfg: &Config, run: &mut Run, obj: MsgId, choi
     }
 }
 
-fn start_return(ls: &mut LogonState, cfg: &Config, run: &Run, obj: MsgId, hr: H, ev: &mut Vec<Body>) -> bool {
+fn start_return(
+    ls: &mut LogonState,
+    cfg: &Config,
+    run: &Run,
+    obj: MsgId,
+    hr: H,
+    ev: &mut Vec<Body>,
+) -> bool {
     let p = &mut ls.provider;
     p.in_ref = 1;
     p.in_cancel = false;
@@ -517,7 +699,8 @@ fn start_return(ls: &mut LogonState, cfg: &Config, run: &Run, obj: MsgId, hr: H,
 pub fn jobs(ls: &LogonState, cfg: &Config, out: &mut Vec<Job>) {
     let p = &ls.provider;
     for (s, h) in p.held.iter().enumerate() {
-        let due = *h == Held::Deferred || (*h == Held::Aborted && cfg.behaviour == Behaviour::SentDeferredAfterAbort);
+        let due = *h == Held::Deferred
+            || (*h == Held::Aborted && cfg.behaviour == Behaviour::SentDeferredAfterAbort);
         if due {
             out.push(Job::SentDeferred(s as u8));
         }
@@ -543,20 +726,36 @@ pub fn run_job(ls: &mut LogonState, job: Job, ev: &mut Vec<Body>) {
     match job {
         Job::SentDeferred(s) => {
             let h = &mut p.held[s as usize];
-            *h = if *h == Held::Aborted { Held::AbortedAnnounced } else { Held::Announced };
-            ev.push(Body::SpoolerNotify { flags: N::NOTIFY_SENTDEFERRED, entry_id: Some(out_id(s)) });
+            *h = if *h == Held::Aborted {
+                Held::AbortedAnnounced
+            } else {
+                Held::Announced
+            };
+            ev.push(Body::SpoolerNotify {
+                flags: N::NOTIFY_SENTDEFERRED,
+                entry_id: Some(out_id(s)),
+            });
         }
         Job::NewMail => {
             p.newmail_due = false;
-            ev.push(Body::SpoolerNotify { flags: N::NOTIFY_NEWMAIL, entry_id: None });
+            ev.push(Body::SpoolerNotify {
+                flags: N::NOTIFY_NEWMAIL,
+                entry_id: None,
+            });
         }
         Job::CritsecOpen => {
             p.critsec = Critsec::Open;
-            ev.push(Body::SpoolerNotify { flags: N::NOTIFY_CRITSEC, entry_id: None });
+            ev.push(Body::SpoolerNotify {
+                flags: N::NOTIFY_CRITSEC,
+                entry_id: None,
+            });
         }
         Job::CritsecClose => {
             p.critsec = Critsec::Closed;
-            ev.push(Body::SpoolerNotify { flags: N::NOTIFY_NONCRIT, entry_id: None });
+            ev.push(Body::SpoolerNotify {
+                flags: N::NOTIFY_NONCRIT,
+                entry_id: None,
+            });
         }
         Job::TouchDead(obj) => {
             p.touch_due = None;

@@ -8,8 +8,12 @@
 //! type adds only the spooler's own queue and its exploration budgets.
 
 use xpcheck_properties::event::{Body, Event, Method, MsgId};
-use xpcheck_properties::judge::session::{Cancel, FlushState, Life, OutPhase, Session, INBOUND, OUTBOUND};
-use xpcheck_properties::vocab::{EndMessageFlags, FlagWord, HResult, LogonFlags, SpoolerNotifyFlags, TransportNotifyFlags as F};
+use xpcheck_properties::judge::session::{
+    Cancel, FlushState, Life, OutPhase, Session, INBOUND, OUTBOUND,
+};
+use xpcheck_properties::vocab::{
+    EndMessageFlags, FlagWord, HResult, LogonFlags, SpoolerNotifyFlags, TransportNotifyFlags as F,
+};
 
 use crate::config::{Config, MAX_MESSAGES};
 use crate::state::Call;
@@ -21,7 +25,9 @@ pub fn out_id(slot: u8) -> MsgId {
 
 /// The outbound slot of an entry id.
 pub fn slot_of(id: MsgId) -> Option<u8> {
-    (1..=MAX_MESSAGES as u32).contains(&id.0).then(|| (id.0 - 1) as u8)
+    (1..=MAX_MESSAGES as u32)
+        .contains(&id.0)
+        .then(|| (id.0 - 1) as u8)
 }
 
 /// The spooler's view of one outbound message in its queue.
@@ -106,7 +112,14 @@ impl Spooler {
 
     /// Every spooler action allowed now. `main_idle` / `notify_idle`: no call is running on that
     /// thread. The order is deterministic.
-    pub fn allowed(&self, s: &Session, cfg: &Config, main_idle: bool, notify_idle: bool, out: &mut Vec<SpoolerMove>) {
+    pub fn allowed(
+        &self,
+        s: &Session,
+        cfg: &Config,
+        main_idle: bool,
+        notify_idle: bool,
+        out: &mut Vec<SpoolerMove>,
+    ) {
         match s.life {
             Life::Idle if main_idle => out.push(SpoolerMove::Main(Call::Logon)),
             Life::AwaitAddressTypes if main_idle => out.push(SpoolerMove::Main(Call::AddressTypes)),
@@ -119,7 +132,9 @@ impl Spooler {
                     self.notify_moves(s, cfg, out);
                 }
                 if self.abort_submits > 0 {
-                    if let Some(slot) = (0..MAX_MESSAGES).find(|&i| self.queue[i] == Queue::Queued && s.out(out_id(i as u8)).is_none()) {
+                    if let Some(slot) = (0..MAX_MESSAGES).find(|&i| {
+                        self.queue[i] == Queue::Queued && s.out(out_id(i as u8)).is_none()
+                    }) {
                         out.push(SpoolerMove::AbortSubmit(slot as u8));
                     }
                 }
@@ -131,21 +146,31 @@ impl Spooler {
     fn main_moves(&self, s: &Session, cfg: &Config, notify_idle: bool, out: &mut Vec<SpoolerMove>) {
         let accepted = s.out.iter().find(|m| m.phase == OutPhase::Accepted);
         if let Some(m) = accepted {
-            out.push(SpoolerMove::Main(Call::End { slot: slot_of(m.id).expect("model ids") }));
+            out.push(SpoolerMove::Main(Call::End {
+                slot: slot_of(m.id).expect("model ids"),
+            }));
         }
         let in_flight = s.out.iter().any(|m| m.in_flight());
         if s.outbound && !in_flight {
-            let next = (0..MAX_MESSAGES).find(|&i| matches!(self.queue[i], Queue::Queued | Queue::Resubmit));
+            let next = (0..MAX_MESSAGES)
+                .find(|&i| matches!(self.queue[i], Queue::Queued | Queue::Resubmit));
             if let Some(i) = next {
                 let resubmission = self.queue[i] == Queue::Resubmit;
-                out.push(SpoolerMove::Main(Call::Submit { slot: i as u8, resubmission }));
+                out.push(SpoolerMove::Main(Call::Submit {
+                    slot: i as u8,
+                    resubmission,
+                }));
             }
         }
         let flushing_in = s.flush[INBOUND].state != FlushState::Off;
         if accepted.is_none() && (s.inbound || flushing_in) && (s.inb.signalled || flushing_in) {
             out.push(SpoolerMove::Main(Call::Start { obj: 0 }));
         }
-        if s.caps.contains(LogonFlags::LOGON_SP_POLL) && s.inbound && !s.critsec && !s.inb.poll_pending {
+        if s.caps.contains(LogonFlags::LOGON_SP_POLL)
+            && s.inbound
+            && !s.critsec
+            && !s.inb.poll_pending
+        {
             out.push(SpoolerMove::Main(Call::Poll));
         }
         if cfg.flush && !self.flush_queues_used && !self.flushed.contains(&true) {
@@ -165,7 +190,13 @@ impl Spooler {
     }
 
     fn notify_moves(&self, s: &Session, cfg: &Config, out: &mut Vec<SpoolerMove>) {
-        let notify = |flags: F, slot: Option<u8>, msg_ref: u32| SpoolerMove::Notify(Call::Notify { flags: flags.raw(), slot, msg_ref });
+        let notify = |flags: F, slot: Option<u8>, msg_ref: u32| {
+            SpoolerMove::Notify(Call::Notify {
+                flags: flags.raw(),
+                slot,
+                msg_ref,
+            })
+        };
         // Direction changes: each direction begins once and ends once; any permitted mix (AMB-1).
         let step = |d: usize, begin: F, end: F| match self.dirs[d] {
             DirPhase::NotYet => Some(begin),
@@ -189,14 +220,26 @@ impl Spooler {
             }
             if cfg.deferral && m.phase == OutPhase::Deferred {
                 // A user cancel (TN-25) and the spooler's own abort at logoff (TN-26).
-                out.push(notify(F::NOTIFY_ABORT_DEFERRED | F::NOTIFY_CANCEL_MESSAGE, slot_of(m.id), 0));
+                out.push(notify(
+                    F::NOTIFY_ABORT_DEFERRED | F::NOTIFY_CANCEL_MESSAGE,
+                    slot_of(m.id),
+                    0,
+                ));
                 out.push(notify(F::NOTIFY_ABORT_DEFERRED, slot_of(m.id), 0));
             }
         }
         if cfg.flush {
             for (d, begin, end) in [
-                (INBOUND, F::NOTIFY_BEGIN_INBOUND_FLUSH, F::NOTIFY_END_INBOUND_FLUSH),
-                (OUTBOUND, F::NOTIFY_BEGIN_OUTBOUND_FLUSH, F::NOTIFY_END_OUTBOUND_FLUSH),
+                (
+                    INBOUND,
+                    F::NOTIFY_BEGIN_INBOUND_FLUSH,
+                    F::NOTIFY_END_INBOUND_FLUSH,
+                ),
+                (
+                    OUTBOUND,
+                    F::NOTIFY_BEGIN_OUTBOUND_FLUSH,
+                    F::NOTIFY_END_OUTBOUND_FLUSH,
+                ),
             ] {
                 match s.flush[d].state {
                     FlushState::Off if !self.flushed[d] => out.push(notify(begin, None, 0)),
@@ -222,7 +265,9 @@ impl Spooler {
                         self.dirs[d] = DirPhase::Ended;
                     }
                 }
-                if flags.contains(F::NOTIFY_CANCEL_MESSAGE) && !flags.contains(F::NOTIFY_ABORT_DEFERRED) {
+                if flags.contains(F::NOTIFY_CANCEL_MESSAGE)
+                    && !flags.contains(F::NOTIFY_ABORT_DEFERRED)
+                {
                     self.cancels = self.cancels.saturating_sub(1);
                 }
                 if flags.contains(F::NOTIFY_BEGIN_INBOUND_FLUSH) {
@@ -242,8 +287,14 @@ impl Spooler {
                 self.flushed = [true, true];
             }
             Body::SubmitMessage { msg, .. } => self.set(msg, Queue::InFlight),
-            Body::Return { method: Method::SubmitMessage, hr, .. } => {
-                let Some(id) = session_before.frame(ev.thread).and_then(|f| f.out) else { return };
+            Body::Return {
+                method: Method::SubmitMessage,
+                hr,
+                ..
+            } => {
+                let Some(id) = session_before.frame(ev.thread).and_then(|f| f.out) else {
+                    return;
+                };
                 let q = if hr.is_success() {
                     Queue::InFlight
                 } else if hr == HResult::MAPI_E_BUSY {
@@ -255,19 +306,30 @@ impl Spooler {
                 };
                 self.set(id, q);
             }
-            Body::Return { method: Method::EndMessage, flags, .. } => {
-                let Some(id) = session_before.frame(ev.thread).and_then(|f| f.out) else { return };
+            Body::Return {
+                method: Method::EndMessage,
+                flags,
+                ..
+            } => {
+                let Some(id) = session_before.frame(ev.thread).and_then(|f| f.out) else {
+                    return;
+                };
                 let f = EndMessageFlags::from_raw(flags.map(|w| w.0).unwrap_or(0));
                 let q = if f.contains(EndMessageFlags::END_DONT_RESEND) {
                     Queue::Deferred
-                } else if f.intersects(EndMessageFlags::END_RESEND_LATER | EndMessageFlags::END_RESEND_NOW) {
+                } else if f
+                    .intersects(EndMessageFlags::END_RESEND_LATER | EndMessageFlags::END_RESEND_NOW)
+                {
                     Queue::Queued
                 } else {
                     Queue::Done
                 };
                 self.set(id, q);
             }
-            Body::SpoolerNotify { flags, entry_id: Some(id) } if flags.contains(SpoolerNotifyFlags::NOTIFY_SENTDEFERRED) => {
+            Body::SpoolerNotify {
+                flags,
+                entry_id: Some(id),
+            } if flags.contains(SpoolerNotifyFlags::NOTIFY_SENTDEFERRED) => {
                 if let Some(s) = slot_of(id) {
                     if self.queue[s as usize] == Queue::Deferred {
                         self.queue[s as usize] = Queue::Resubmit;

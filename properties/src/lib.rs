@@ -7,7 +7,7 @@
 pub mod catalog;
 pub mod event;
 pub mod judge;
-pub mod render;
 mod monitors;
+pub mod render;
 pub mod rules;
 pub mod vocab;

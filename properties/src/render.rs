@@ -9,13 +9,28 @@ pub fn describe(ev: &Event) -> String {
         Body::TransportLogon { flags } => format!("TransportLogon({})", flags.describe()),
         Body::AddressTypes => "AddressTypes()".into(),
         Body::TransportNotify { flags, data } => match data {
-            Some(NotifyData::MsgRef(r)) => format!("TransportNotify({}, msg_ref={r})", flags.describe()),
-            Some(NotifyData::EntryId(m)) => format!("TransportNotify({}, entry_id={m})", flags.describe()),
+            Some(NotifyData::MsgRef(r)) => {
+                format!("TransportNotify({}, msg_ref={r})", flags.describe())
+            }
+            Some(NotifyData::EntryId(m)) => {
+                format!("TransportNotify({}, entry_id={m})", flags.describe())
+            }
             None => format!("TransportNotify({})", flags.describe()),
         },
-        Body::SubmitMessage { flags, msg, msg_ref } => format!("SubmitMessage({}, {msg}, msg_ref={msg_ref})", flags.describe()),
+        Body::SubmitMessage {
+            flags,
+            msg,
+            msg_ref,
+        } => format!(
+            "SubmitMessage({}, {msg}, msg_ref={msg_ref})",
+            flags.describe()
+        ),
         Body::EndMessage { msg_ref } => format!("EndMessage(msg_ref={msg_ref})"),
-        Body::StartMessage { flags, msg, msg_ref } => format!("StartMessage(0x{:X}, {msg}, msg_ref={msg_ref})", flags.0),
+        Body::StartMessage {
+            flags,
+            msg,
+            msg_ref,
+        } => format!("StartMessage(0x{:X}, {msg}, msg_ref={msg_ref})", flags.0),
         Body::Poll => "Poll()".into(),
         Body::Idle { flags } => format!("Idle(0x{:X})", flags.0),
         Body::FlushQueues { flags } => format!("FlushQueues({})", flags.describe()),
@@ -23,11 +38,20 @@ pub fn describe(ev: &Event) -> String {
         Body::OpenStatusEntry => "OpenStatusEntry()".into(),
         Body::TransportLogoff { flags } => format!("TransportLogoff({})", flags.describe()),
         Body::Shutdown => "Shutdown()".into(),
-        Body::Return { method, hr, flags, msg_ref, return_parm, incoming } => {
+        Body::Return {
+            method,
+            hr,
+            flags,
+            msg_ref,
+            return_parm,
+            incoming,
+        } => {
             let mut s = format!("{method:?} returns {hr}");
             if let Some(w) = flags {
                 let text = match method {
-                    crate::event::Method::TransportNotify => TransportNotifyFlags::from_raw(w.0).describe(),
+                    crate::event::Method::TransportNotify => {
+                        TransportNotifyFlags::from_raw(w.0).describe()
+                    }
                     crate::event::Method::EndMessage => EndMessageFlags::from_raw(w.0).describe(),
                     crate::event::Method::TransportLogon => LogonFlags::from_raw(w.0).describe(),
                     _ => format!("0x{:08X}", w.0),
@@ -50,11 +74,20 @@ pub fn describe(ev: &Event) -> String {
             None => format!("  SpoolerNotify({})", flags.describe()),
         },
         Body::SpoolerYield { result, .. } => format!("  SpoolerYield() -> {result}"),
-        Body::ModifyStatusRow { flags, status } => format!("  ModifyStatusRow({}, {})", flags.describe(), status.describe()),
+        Body::ModifyStatusRow { flags, status } => format!(
+            "  ModifyStatusRow({}, {})",
+            flags.describe(),
+            status.describe()
+        ),
         Body::StatusRecips { msg } => format!("  StatusRecips({msg})"),
         Body::MsgRefWrite { value } => format!("  *lpulMsgRef = {value}"),
         Body::MessageRead { msg } => format!("  {msg}: read"),
-        Body::MessageWrite { msg, content, nontransmittable, entry_id } => {
+        Body::MessageWrite {
+            msg,
+            content,
+            nontransmittable,
+            entry_id,
+        } => {
             let mut s = format!("  {msg}: SetProps");
             if let Some(c) = content {
                 s += &format!(" (wire message {c})");
@@ -68,12 +101,21 @@ pub fn describe(ev: &Event) -> String {
             s
         }
         Body::MessageRecipients { msg, complete } => {
-            format!("  {msg}: ModifyRecipients{}", if complete { "" } else { " (incomplete addressing)" })
+            format!(
+                "  {msg}: ModifyRecipients{}",
+                if complete {
+                    ""
+                } else {
+                    " (incomplete addressing)"
+                }
+            )
         }
         Body::SetResponsibility { msg } => format!("  {msg}: PR_RESPONSIBILITY = TRUE"),
         Body::SaveChanges { msg } => format!("  {msg}: SaveChanges"),
         Body::MessageRelease { msg } => format!("  {msg}: Release"),
-        Body::MailArrived { content } => format!("mail arrives on the wire (wire message {content})"),
+        Body::MailArrived { content } => {
+            format!("mail arrives on the wire (wire message {content})")
+        }
         Body::TimePasses { secs } => format!("{secs} s pass"),
         Body::AbortSubmit { msg, hr } => format!("AbortSubmit({msg}) -> {hr}"),
     }
@@ -81,6 +123,15 @@ pub fn describe(ev: &Event) -> String {
 
 /// One numbered step line: `  12 notify    TransportNotify(...)`.
 pub fn step_line(ev: &Event) -> String {
-    let logon = if ev.logon == 0 { String::new() } else { format!(" L{}", ev.logon) };
-    format!("{:>4} {:<9}{logon} {}", ev.seq, ev.thread.name(), describe(ev))
+    let logon = if ev.logon == 0 {
+        String::new()
+    } else {
+        format!(" L{}", ev.logon)
+    };
+    format!(
+        "{:>4} {:<9}{logon} {}",
+        ev.seq,
+        ev.thread.name(),
+        describe(ev)
+    )
 }

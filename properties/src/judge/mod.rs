@@ -208,7 +208,12 @@ impl Judge {
 
 impl Session {
     /// Judges one event against this logon's state, then remembers it.
-    pub fn observe<S: Sink>(&mut self, cfg: &Settings, ev: &Event, out: &mut S) -> Result<(), TraceError> {
+    pub fn observe<S: Sink>(
+        &mut self,
+        cfg: &Settings,
+        ev: &Event,
+        out: &mut S,
+    ) -> Result<(), TraceError> {
         if let Body::Return { method, .. } = ev.body {
             check_return_shape(self, ev.seq, ev.thread, method)?;
         }

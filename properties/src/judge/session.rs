@@ -311,7 +311,12 @@ impl Session {
     /// Cancellation state of a target.
     pub fn cancel_of(&self, t: Target) -> Cancel {
         match t {
-            Target::In(m) => self.inb.obj.filter(|o| o.msg == m).map(|o| o.cancel).unwrap_or_default(),
+            Target::In(m) => self
+                .inb
+                .obj
+                .filter(|o| o.msg == m)
+                .map(|o| o.cancel)
+                .unwrap_or_default(),
             Target::Out(id) => self.out(id).map(|m| m.cancel).unwrap_or_default(),
         }
     }
@@ -583,7 +588,12 @@ impl Session {
 
     fn cancel_mut(&mut self, t: Target) -> Option<&mut Cancel> {
         match t {
-            Target::In(m) => self.inb.obj.as_mut().filter(|o| o.msg == m).map(|o| &mut o.cancel),
+            Target::In(m) => self
+                .inb
+                .obj
+                .as_mut()
+                .filter(|o| o.msg == m)
+                .map(|o| &mut o.cancel),
             Target::Out(id) => self.out_mut(id).map(|m| &mut m.cancel),
         }
     }
@@ -775,7 +785,15 @@ impl Session {
             }
             Method::StartMessage => {
                 if let Some(o) = self.inb.obj.take() {
-                    let cancelled = o.cancel.returned() || frame.yield_cancel;
+                    // Cancelled if a cancel was delivered (even if its TransportNotify has not
+                    // returned yet) or SpoolerYield said MAPI_W_CANCEL_MESSAGE.
+                    let cancelled = o.cancel != Cancel::None || frame.yield_cancel;
+                    if cancelled && !o.saved {
+                        // The spooler discards the partial message; the provider owes it (TN-20).
+                        if let Some(c) = o.content {
+                            self.mark_redeliver(c);
+                        }
+                    }
                     if !o.saved && !cancelled && hr.is_success() {
                         // "No message": the spooler stops until the next signal (SM-10, AMB-15).
                         self.inb.signalled = false;

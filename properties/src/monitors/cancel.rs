@@ -116,7 +116,7 @@ fn after_cancel<S: Sink>(cx: &mut Cx<'_, S>) {
         if let Some(t) = body.message().and_then(|m| s.target_of_message(m)) {
             if s.cancel_of(t).returned() {
                 require!(cx, Rid::Tn17, false, Provider,
-                    "{body:?}: the provider kept transferring a message after TransportNotify(NOTIFY_CANCEL_MESSAGE) for it returned (TN-17, AMB-6 (a))");
+                    "{}: the provider kept transferring a message after TransportNotify(NOTIFY_CANCEL_MESSAGE) for it returned (TN-17, AMB-6 (a))", crate::render::describe(cx.ev).trim());
             }
         }
     }
@@ -128,7 +128,7 @@ fn after_cancel<S: Sink>(cx: &mut Cx<'_, S>) {
             )
         {
             require!(cx, Rid::Yld4, false, Provider,
-                "SpoolerYield returned MAPI_W_CANCEL_MESSAGE but {:?} went on calling into the harness ({body:?}) instead of returning (YLD-4, AMB-6 (b) K = 0)", f.method);
+                "SpoolerYield returned MAPI_W_CANCEL_MESSAGE but {:?} went on calling into the harness ({}) instead of returning (YLD-4, AMB-6 (b) K = 0)", f.method, crate::render::describe(cx.ev).trim());
         }
     }
 }

@@ -3,7 +3,7 @@
 
 use super::{require, require_as, Cx};
 use crate::event::{Body, Method};
-use crate::judge::session::{FlushState, INBOUND};
+use crate::judge::session::{Cancel, FlushState, INBOUND};
 use crate::judge::{Severity, Sink};
 use crate::rules::Rid;
 use crate::vocab::{HResult, LogonFlags};
@@ -131,7 +131,7 @@ fn on_start_return<S: Sink>(cx: &mut Cx<'_, S>, hr: HResult) {
         return;
     };
     let Some(o) = s.inb.obj else { return };
-    let cancelled = o.cancel.returned() || f.yield_cancel;
+    let cancelled = o.cancel != Cancel::None || f.yield_cancel;
     if hr.is_success() {
         require!(
             cx,
@@ -172,7 +172,7 @@ fn on_message_use<S: Sink>(cx: &mut Cx<'_, S>, msg: crate::event::MsgId) {
         if s.out(msg).is_none() {
             let dead = s.inb.dead.contains(&Some(msg));
             require!(cx, Rid::Sm3, !dead, Provider,
-                "{body:?}: the provider touched an inbound message object after its StartMessage returned (SM-3)");
+                "{}: the provider touched an inbound message object after its StartMessage returned (SM-3)", crate::render::describe(cx.ev).trim());
         }
         return;
     };
@@ -193,7 +193,7 @@ fn on_message_use<S: Sink>(cx: &mut Cx<'_, S>, msg: crate::event::MsgId) {
     }
     if !o.touched {
         require!(cx, Rid::Sm5, o.ref_written, Provider,
-            "{body:?}: StartMessage used lpMessage before storing its msg-ref in *lpulMsgRef (SM-5, AMB-7)");
+            "{}: StartMessage used lpMessage before storing its msg-ref in *lpulMsgRef (SM-5, AMB-7)", crate::render::describe(cx.ev).trim());
     }
     let writes = matches!(
         body,

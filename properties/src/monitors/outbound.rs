@@ -193,23 +193,36 @@ fn on_message_use<S: Sink>(cx: &mut Cx<'_, S>, msg: MsgId) {
         return;
     };
     let m = s.out(id).expect("target exists");
-    let body = cx.ev.body;
+
     if m.in_flight() {
         // The object is still valid: neither ended by EndMessage (EM-4) nor by a failure (SUB-9).
         require!(cx, Rid::Em4, true, Provider, "");
         require!(cx, Rid::Sub9, true, Provider, "");
     } else {
         match m.ended {
-            Ended::EndMessage => require!(cx, Rid::Em4, false, Provider,
-                "{body:?}: the message object of {id} is invalid after EndMessage returned (EM-4)"),
-            Ended::Error => require!(cx, Rid::Sub9, false, Provider,
-                "{body:?}: the spooler released {id} when SubmitMessage failed with {} (SUB-9, AMB-30)", m.last_hr),
+            Ended::EndMessage => require!(
+                cx,
+                Rid::Em4,
+                false,
+                Provider,
+                "{}: the message object of {id} is invalid after EndMessage returned (EM-4)",
+                crate::render::describe(cx.ev).trim()
+            ),
+            Ended::Error => require!(
+                cx,
+                Rid::Sub9,
+                false,
+                Provider,
+                "{}: the spooler released {id} when SubmitMessage failed with {} (SUB-9, AMB-30)",
+                crate::render::describe(cx.ev).trim(),
+                m.last_hr
+            ),
             Ended::No => {}
         }
         return;
     }
     if m.phase == OutPhase::Submitting && !m.touched {
         require!(cx, Rid::Sub4, m.ref_written, Provider,
-            "{body:?}: SubmitMessage started transferring {id} before writing *lpulMsgRef, so a cancel could not name it (SUB-4, AMB-7)");
+            "{}: SubmitMessage started transferring {id} before writing *lpulMsgRef, so a cancel could not name it (SUB-4, AMB-7)", crate::render::describe(cx.ev).trim());
     }
 }

@@ -304,7 +304,8 @@ fn conforming_session_is_quiet_and_exercises_the_monitors() {
         None,
         Some(ENABLED | St::STATUS_INBOUND_FLUSH),
     );
-    t.ev(Thread::Wire, Body::MailArrived { content: 3 }).deliver(MsgId(103), 3);
+    t.ev(Thread::Wire, Body::MailArrived { content: 3 })
+        .deliver(MsgId(103), 3);
     t.notify(F::NOTIFY_END_INBOUND_FLUSH, None, Some(ENABLED));
     t.ev(
         SP,
