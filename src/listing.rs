@@ -2,24 +2,15 @@
 
 use serde::Serialize;
 use xpcheck_model::Behaviour;
-use xpcheck_properties::catalog::{self, Bearer, Force, Origin};
+use xpcheck_properties::catalog::{self, Rule};
 use xpcheck_properties::rules::{CheckKind, Rid};
 
 /// One catalog row with the engines that check it.
 #[derive(Serialize)]
 pub struct RuleRow {
-    /// Rule ID.
-    pub id: &'static str,
-    /// Force.
-    pub force: Force,
-    /// Bearer.
-    pub bearer: Bearer,
-    /// Seed or extension page.
-    pub origin: Origin,
-    /// Wording of force and bearer in SPEC.md.
-    pub terms: &'static str,
-    /// Summary.
-    pub summary: &'static str,
+    /// The catalog entry: id, force, bearer, origin, terms, summary.
+    #[serde(flatten)]
+    pub rule: &'static Rule,
     /// Engines that decide it (`check` = the stateright model with the monitors).
     pub engines: Vec<&'static str>,
     /// `monitor` or `coverage` when checked.
@@ -31,15 +22,10 @@ pub struct RuleRow {
 pub fn rule_rows() -> Vec<RuleRow> {
     catalog::all()
         .iter()
-        .map(|r| {
-            let rid = Rid::from_id(r.id);
+        .map(|rule| {
+            let rid = Rid::from_id(rule.id);
             RuleRow {
-                id: r.id,
-                force: r.force,
-                bearer: r.bearer,
-                origin: r.origin,
-                terms: r.terms,
-                summary: r.summary,
+                rule,
                 engines: if rid.is_some() { vec!["check"] } else { vec![] },
                 kind: rid.map(|r| r.kind()),
             }
@@ -60,16 +46,16 @@ pub fn rules_text() -> String {
     for r in &rows {
         out += &format!(
             "{:<10} {:<10} {:<9} {:<7} {:<8} {}\n",
-            r.id,
-            format!("{:?}", r.force),
-            format!("{:?}", r.bearer).to_lowercase(),
-            format!("{:?}", r.origin).to_lowercase(),
+            r.rule.id,
+            format!("{:?}", r.rule.force),
+            format!("{:?}", r.rule.bearer).to_lowercase(),
+            format!("{:?}", r.rule.origin).to_lowercase(),
             if r.engines.is_empty() {
                 "-".to_string()
             } else {
                 r.engines.join(",")
             },
-            r.summary
+            r.rule.summary
         );
     }
     out

@@ -124,15 +124,40 @@ impl Provider {
     }
 }
 
-fn ret(method: Method, hr: H) -> Body {
-    Body::Return {
-        method,
-        hr,
-        flags: None,
-        msg_ref: None,
-        return_parm: None,
-        incoming: None,
+/// Writes a fresh msg-ref into `*lpulMsgRef` (SUB-4, SM-5): outbound slot or inbound.
+fn write_ref(p: &mut Provider, run: &mut Run, out_slot: Option<usize>, ev: &mut Vec<Body>) {
+    let r = p.fresh_ref();
+    match out_slot {
+        Some(s) => p.out_ref[s] = r,
+        None => p.in_ref = r,
     }
+    run.msg_ref = r;
+    ev.push(Body::MsgRefWrite { value: r });
+}
+
+/// NOTIFY_CRITICAL_ERROR from inside SubmitMessage/StartMessage; the next step returns (SPN-8).
+fn raise_critical(p: &mut Provider, run: &mut Run, ev: &mut Vec<Body>) {
+    p.criticals -= 1;
+    run.critical = true;
+    ev.push(Body::SpoolerNotify {
+        flags: N::NOTIFY_CRITICAL_ERROR,
+        entry_id: None,
+    });
+    run.pc = 6;
+}
+
+/// SpoolerYield; the spooler answers MAPI_W_CANCEL_MESSAGE on branch 1 (YLD-3, YLD-4).
+fn spooler_yield(run: &mut Run, choice: u8, ev: &mut Vec<Body>) {
+    let result = if choice == 1 {
+        H::MAPI_W_CANCEL_MESSAGE
+    } else {
+        H::S_OK
+    };
+    ev.push(Body::SpoolerYield {
+        flags: Word(0),
+        result,
+    });
+    run.cancelled = choice == 1;
 }
 
 /// Number of branches the running program has at its current step (1 = deterministic).
@@ -197,7 +222,7 @@ pub fn step(
                 true
             }
             _ => {
-                let mut r = ret(Method::TransportLogon, H::S_OK);
+                let mut r = Body::ret(Method::TransportLogon, H::S_OK);
                 if let Body::Return { flags, .. } = &mut r {
                     *flags = Some(Word(LogonFlags::LOGON_SP_POLL.raw()));
                 }
@@ -206,7 +231,7 @@ pub fn step(
             }
         },
         Call::AddressTypes => {
-            ev.push(ret(Method::AddressTypes, H::S_OK));
+            ev.push(Body::ret(Method::AddressTypes, H::S_OK));
             false
         }
         Call::Poll => {
@@ -227,7 +252,7 @@ pub fn step(
             } else {
                 H::S_OK
             };
-            ev.push(ret(Method::ValidateState, hr));
+            ev.push(Body::ret(Method::ValidateState, hr));
             false
         }
         Call::Logoff => {
@@ -240,7 +265,7 @@ pub fn step(
                 });
                 return true;
             }
-            ev.push(ret(Method::TransportLogoff, H::S_OK));
+            ev.push(Body::ret(Method::TransportLogoff, H::S_OK));
             false
         }
         Call::FlushQueues => {
@@ -255,7 +280,7 @@ pub fn step(
                 run.pc = 1;
                 true
             } else {
-                ev.push(ret(Method::FlushQueues, H::S_OK));
+                ev.push(Body::ret(Method::FlushQueues, H::S_OK));
                 false
             }
         }
@@ -423,7 +448,7 @@ fn submit_step(
     if run.cancelled && run.pc >= 1 {
         ls.provider.out_ref[s] = 0;
         ls.provider.out_cancel[s] = false;
-        ev.push(ret(Method::SubmitMessage, H::MAPI_E_USER_CANCEL));
+        ev.push(Body::ret(Method::SubmitMessage, H::MAPI_E_USER_CANCEL));
         return false;
     }
     let p = &mut ls.provider;
@@ -433,10 +458,7 @@ fn submit_step(
                 run.pc = 1;
                 return submit_step(ls, cfg, run, slot, resubmission, choice, ev);
             }
-            let r = p.fresh_ref();
-            p.out_ref[s] = r;
-            run.msg_ref = r;
-            ev.push(Body::MsgRefWrite { value: r });
+            write_ref(p, run, Some(s), ev);
             run.pc = 1;
             true
         }
@@ -477,13 +499,7 @@ fn submit_step(
                 return false;
             }
             debug_assert_eq!(c, 1, "critical error branch");
-            p.criticals -= 1;
-            run.critical = true;
-            ev.push(Body::SpoolerNotify {
-                flags: N::NOTIFY_CRITICAL_ERROR,
-                entry_id: None,
-            });
-            run.pc = 6;
+            raise_critical(p, run, ev);
             true
         }
         2 => {
@@ -494,10 +510,7 @@ fn submit_step(
         3 => {
             run.pc = 4;
             if late {
-                let r = p.fresh_ref();
-                p.out_ref[s] = r;
-                run.msg_ref = r;
-                ev.push(Body::MsgRefWrite { value: r });
+                write_ref(p, run, Some(s), ev);
                 return true;
             }
             if b == Behaviour::CheckThenActCancel {
@@ -513,16 +526,7 @@ fn submit_step(
         5 => {
             run.pc = 6;
             if yields(ls, cfg, run) {
-                let result = if choice == 1 {
-                    H::MAPI_W_CANCEL_MESSAGE
-                } else {
-                    H::S_OK
-                };
-                ev.push(Body::SpoolerYield {
-                    flags: Word(0),
-                    result,
-                });
-                run.cancelled = choice == 1;
+                spooler_yield(run, choice, ev);
                 return true;
             }
             submit_step(ls, cfg, run, slot, resubmission, choice, ev)
@@ -585,9 +589,7 @@ fn start_step(
                 run.pc = 1;
                 return start_step(ls, cfg, run, obj, choice, ev);
             }
-            let r = p.fresh_ref();
-            p.in_ref = r;
-            ev.push(Body::MsgRefWrite { value: r });
+            write_ref(p, run, None, ev);
             run.pc = 1;
             true
         }
@@ -596,13 +598,7 @@ fn start_step(
                 return start_return(ls, cfg, run, obj, H::S_OK, ev);
             };
             if choice == 1 {
-                p.criticals -= 1;
-                run.critical = true;
-                ev.push(Body::SpoolerNotify {
-                    flags: N::NOTIFY_CRITICAL_ERROR,
-                    entry_id: None,
-                });
-                run.pc = 6;
+                raise_critical(p, run, ev);
                 return true;
             }
             run.content = Some(head);
@@ -618,9 +614,7 @@ fn start_step(
         2 => {
             run.pc = 3;
             if late {
-                let r = p.fresh_ref();
-                p.in_ref = r;
-                ev.push(Body::MsgRefWrite { value: r });
+                write_ref(p, run, None, ev);
                 return true;
             }
             if b == Behaviour::CheckThenActCancel {
@@ -639,16 +633,7 @@ fn start_step(
         4 => {
             run.pc = 5;
             if yields(ls, cfg, run) {
-                let result = if choice == 1 {
-                    H::MAPI_W_CANCEL_MESSAGE
-                } else {
-                    H::S_OK
-                };
-                ev.push(Body::SpoolerYield {
-                    flags: Word(0),
-                    result,
-                });
-                run.cancelled = choice == 1;
+                spooler_yield(run, choice, ev);
                 return true;
             }
             start_step(ls, cfg, run, obj, choice, ev)
@@ -691,7 +676,7 @@ fn start_return(
     }
     let msg_ref = if run.pc == 0 { None } else { Some(1) };
     let _ = msg_ref;
-    ev.push(ret(Method::StartMessage, hr));
+    ev.push(Body::ret(Method::StartMessage, hr));
     false
 }
 

@@ -385,6 +385,18 @@ impl Event {
 }
 
 impl Body {
+    /// A provider return with no outputs.
+    pub fn ret(method: Method, hr: HResult) -> Body {
+        Body::Return {
+            method,
+            hr,
+            flags: None,
+            msg_ref: None,
+            return_parm: None,
+            incoming: None,
+        }
+    }
+
     /// The entry point this body calls, if it is a spooler -> provider call.
     pub fn call_method(&self) -> Option<Method> {
         Some(match self {

@@ -27,14 +27,7 @@ struct T {
 }
 
 fn ret(method: Method, hr: H) -> Body {
-    Body::Return {
-        method,
-        hr,
-        flags: None,
-        msg_ref: None,
-        return_parm: None,
-        incoming: None,
-    }
+    Body::ret(method, hr)
 }
 
 fn ret_flags(method: Method, hr: H, flags: u32) -> Body {
