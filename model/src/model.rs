@@ -112,9 +112,10 @@ pub struct XpModel {
     /// What to explore.
     pub cfg: Config,
     /// One `always` property per monitored rule (Explorer, shortest counterexamples). When
-    /// false, one combined `always` property: stateright looks every property up in a map for
-    /// every state, so a full DFS runs several times faster with one, and per-rule verdicts
-    /// come from the monitors' own counters instead.
+    /// false, one combined `always` property: stateright's DFS looks every property name up in a
+    /// map for every state, and on the standard configuration the full check takes 6.8 s with
+    /// one property against 12.2 s with 66 (medians of 3 alternating runs). Per-rule verdicts
+    /// then come from the monitors' own counters, which see every violating transition.
     pub per_rule_properties: bool,
     /// Check counters.
     pub counters: Arc<Counters>,
