@@ -123,6 +123,7 @@ pub fn run_check(
                     .map(|r| r.summary)
                     .unwrap_or(""),
                 scenario: s.name(),
+                seed: None,
                 events: cx.events,
                 findings: cx.judged.findings,
                 replay: req.replay_command(s),

@@ -8,6 +8,7 @@
 pub mod check_run;
 pub mod listing;
 pub mod report;
+pub mod sim_run;
 
 pub use xpcheck_model as model;
 pub use xpcheck_properties as properties;

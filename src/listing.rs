@@ -76,15 +76,19 @@ pub struct ProviderRow {
 
 /// Every built-in provider.
 pub fn provider_rows() -> Vec<ProviderRow> {
-    Behaviour::ALL
-        .iter()
-        .map(|b| ProviderRow {
-            name: b.name(),
-            engines: vec!["check"],
-            breaks: b.breaks().to_vec(),
-            about: b.about(),
-        })
-        .collect()
+    let model = Behaviour::ALL.iter().map(|b| ProviderRow {
+        name: b.name(),
+        engines: vec!["check"],
+        breaks: b.breaks().to_vec(),
+        about: b.about(),
+    });
+    let sim = xpcheck_providers::all().into_iter().map(|p| ProviderRow {
+        name: p.name,
+        engines: vec!["sim"],
+        breaks: p.breaks.to_vec(),
+        about: p.about,
+    });
+    model.chain(sim).collect()
 }
 
 /// The provider table as text.

@@ -48,6 +48,30 @@ enum Command {
         #[arg(long, default_value_t = 3000)]
         port: u16,
     },
+    /// Seeded simulation of real provider code (engine `sim`).
+    Sim {
+        /// Built-in provider (see `xpcheck providers`, engine sim).
+        #[arg(long, default_value = "loopback")]
+        provider: String,
+        /// Seeds: `A..B` (B exclusive) or one seed.
+        #[arg(long, default_value = "0..1000")]
+        seeds: String,
+        /// One JSON document on stdout.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Re-run one seed of `sim` and print its trace.
+    Replay {
+        /// Built-in provider.
+        #[arg(long, default_value = "loopback")]
+        provider: String,
+        /// The seed.
+        #[arg(long)]
+        seed: u64,
+        /// Also write the trace as JSON Lines ("v": 1) to this file.
+        #[arg(long)]
+        trace_out: Option<std::path::PathBuf>,
+    },
     /// Model benchmark: unique states, states/s and symmetry reduction for 1..=N messages.
     Bench {
         /// Largest outbound message count.
@@ -226,6 +250,67 @@ impl<C: Checker<XpModel>> JoinHandles for std::sync::Arc<C> {
     }
 }
 
+fn sim_provider(name: &str) -> Result<xpcheck_providers::Builtin, String> {
+    xpcheck_providers::by_name(name).ok_or_else(|| {
+        let names: Vec<_> = xpcheck_providers::all().iter().map(|p| p.name).collect();
+        format!("unknown sim provider {name:?}; known: {}", names.join(", "))
+    })
+}
+
+fn sim(provider: &str, seeds: &str, json: bool) -> ExitCode {
+    let p = match sim_provider(provider) {
+        Ok(p) => p,
+        Err(e) => return usage(e),
+    };
+    let (from, to) = match xpcheck::sim_run::parse_seeds(seeds) {
+        Ok(r) => r,
+        Err(e) => return usage(e),
+    };
+    let report = xpcheck::sim_run::run_sim(&p, from, to);
+    if json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&report).expect("serialises")
+        );
+    } else {
+        print!("{}", report.render());
+    }
+    ExitCode::from(report.exit_code() as u8)
+}
+
+fn replay(provider: &str, seed: u64, trace_out: Option<&std::path::Path>) -> ExitCode {
+    let p = match sim_provider(provider) {
+        Ok(p) => p,
+        Err(e) => return usage(e),
+    };
+    let opts = xpcheck_sim::SimOptions::new(xpcheck::sim_run::sim_config());
+    let run = xpcheck_sim::run_seed(p.factory, &opts, seed);
+    if let Some(path) = trace_out {
+        let mut text = String::new();
+        for e in &run.events {
+            text += &e.to_json_line();
+            text.push('\n');
+        }
+        if let Err(e) = std::fs::write(path, text) {
+            return usage(format!("cannot write {}: {e}", path.display()));
+        }
+    }
+    for e in &run.events {
+        println!("{}", xpcheck::properties::render::step_line(e));
+        for f in run.judged.findings.iter().filter(|f| f.seq == e.seq) {
+            println!(
+                "          ^^^ {} [{:?}, blame {:?}]: {}",
+                f.rule, f.severity, f.blame, f.message
+            );
+        }
+    }
+    if let Some(c) = &run.crash {
+        println!("provider crashed: {c:?}");
+    }
+    let bad = run.crash.is_some() || run.judged.errors().next().is_some();
+    ExitCode::from(u8::from(bad))
+}
+
 fn bench(max_messages: u8, max_states: usize) -> ExitCode {
     if max_messages == 0 || max_messages > 4 {
         return usage("--max-messages must be between 1 and 4");
@@ -318,5 +403,15 @@ fn main() -> ExitCode {
             max_messages,
             max_states,
         }) => bench(max_messages, max_states),
+        Some(Command::Sim {
+            provider,
+            seeds,
+            json,
+        }) => sim(&provider, &seeds, json),
+        Some(Command::Replay {
+            provider,
+            seed,
+            trace_out,
+        }) => replay(&provider, seed, trace_out.as_deref()),
     }
 }

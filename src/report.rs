@@ -101,8 +101,11 @@ pub struct CounterexampleReport {
     pub rule: &'static str,
     /// The rule's summary from the catalog.
     pub summary: &'static str,
-    /// Scenario it was found in.
+    /// Scenario it was found in (`check`).
     pub scenario: &'static str,
+    /// Seed that found it (`sim`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub seed: Option<u64>,
     /// The events of the shortest path (BFS), JSON Lines objects.
     pub events: Vec<Event>,
     /// The monitors' findings along it.
@@ -114,13 +117,17 @@ pub struct CounterexampleReport {
 impl CounterexampleReport {
     /// A readable step list with the failing step marked.
     pub fn render(&self) -> String {
+        let origin = match self.seed {
+            Some(seed) => format!("seed {seed}, {} events", self.events.len()),
+            None => format!(
+                "scenario {}, {} events, shortest path (BFS)",
+                self.scenario,
+                self.events.len()
+            ),
+        };
         let mut out = format!(
-            "counterexample for {} — {}\n  scenario {}, {} events, shortest path (BFS); replay: {}\n",
-            self.rule,
-            self.summary,
-            self.scenario,
-            self.events.len(),
-            self.replay
+            "counterexample for {} — {}\n  {origin}; replay: {}\n",
+            self.rule, self.summary, self.replay
         );
         for ev in &self.events {
             out += &step_line(ev);

@@ -1,0 +1,114 @@
+//! Deliberate flaws in the loopback transport, each a pattern seen in real providers.
+
+use std::sync::Arc;
+
+use xpcheck_sim::api::{TransportProvider, Wire};
+
+use crate::loopback::Loopback;
+
+/// One deliberate flaw.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Flaw {
+    /// Never looks at NOTIFY_CANCEL_MESSAGE.
+    CancelIgnored,
+    /// Honours a cancel only at the end of the transfer, just before returning.
+    CancelOnlyAtEnd,
+    /// Writes the msg-ref after the transfer started.
+    MsgRefAfterTransfer,
+    /// Returns TransportNotify's flags without NOTIFY_CANCEL_MESSAGE.
+    FlagsChanged,
+    /// Enables and disables directions without updating the status row.
+    NoStatusUpdate,
+    /// Forgets an inbound message whose delivery was cancelled.
+    DropCancelledInbound,
+    /// Keeps StartMessage's message object and reads it again at the next Poll.
+    TouchAfterStartMessage,
+    /// Yields during flush cycles.
+    YieldInFlush,
+}
+
+impl Flaw {
+    /// Every flaw.
+    pub const ALL: &'static [Flaw] = &[
+        Flaw::CancelIgnored,
+        Flaw::CancelOnlyAtEnd,
+        Flaw::MsgRefAfterTransfer,
+        Flaw::FlagsChanged,
+        Flaw::NoStatusUpdate,
+        Flaw::DropCancelledInbound,
+        Flaw::TouchAfterStartMessage,
+        Flaw::YieldInFlush,
+    ];
+
+    /// Provider name.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Flaw::CancelIgnored => "loopback-cancel-ignored",
+            Flaw::CancelOnlyAtEnd => "loopback-cancel-at-end",
+            Flaw::MsgRefAfterTransfer => "loopback-late-msg-ref",
+            Flaw::FlagsChanged => "loopback-flags-changed",
+            Flaw::NoStatusUpdate => "loopback-no-status-update",
+            Flaw::DropCancelledInbound => "loopback-drop-cancelled-inbound",
+            Flaw::TouchAfterStartMessage => "loopback-touch-after-start",
+            Flaw::YieldInFlush => "loopback-yield-in-flush",
+        }
+    }
+
+    /// Rules the flaw breaks.
+    pub const fn breaks(self) -> &'static [&'static str] {
+        match self {
+            Flaw::CancelIgnored => &["TN-17", "TN-19", "TN-20"],
+            Flaw::CancelOnlyAtEnd => &["TN-17", "TN-19", "TN-20"],
+            Flaw::MsgRefAfterTransfer => &["SUB-4", "SM-5"],
+            Flaw::FlagsChanged => &["TN-1"],
+            Flaw::NoStatusUpdate => &["TN-6", "TN-14", "TN-22", "TN-24", "STAT-4"],
+            Flaw::DropCancelledInbound => &["TN-20"],
+            Flaw::TouchAfterStartMessage => &["SM-3"],
+            Flaw::YieldInFlush => &["TN-10", "TN-16"],
+        }
+    }
+
+    /// What it does.
+    pub const fn about(self) -> &'static str {
+        match self {
+            Flaw::CancelIgnored => "loopback that never looks at NOTIFY_CANCEL_MESSAGE",
+            Flaw::CancelOnlyAtEnd => {
+                "loopback that checks for a cancel only when the transfer is done"
+            }
+            Flaw::MsgRefAfterTransfer => "loopback that writes *lpulMsgRef after moving data",
+            Flaw::FlagsChanged => {
+                "loopback that clears NOTIFY_CANCEL_MESSAGE in TransportNotify's flags"
+            }
+            Flaw::NoStatusUpdate => {
+                "loopback that never updates its row for BEGIN/END_INBOUND/OUTBOUND"
+            }
+            Flaw::DropCancelledInbound => {
+                "loopback that discards an inbound message whose delivery was cancelled"
+            }
+            Flaw::TouchAfterStartMessage => {
+                "loopback that keeps StartMessage's lpMessage and reads it later"
+            }
+            Flaw::YieldInFlush => "loopback that calls SpoolerYield inside flush cycles",
+        }
+    }
+
+    /// Its constructor.
+    pub fn factory(self) -> fn(Wire) -> Arc<dyn TransportProvider> {
+        match self {
+            Flaw::CancelIgnored => |w| Arc::new(Loopback::flawed(w, Flaw::CancelIgnored)),
+            Flaw::CancelOnlyAtEnd => |w| Arc::new(Loopback::flawed(w, Flaw::CancelOnlyAtEnd)),
+            Flaw::MsgRefAfterTransfer => {
+                |w| Arc::new(Loopback::flawed(w, Flaw::MsgRefAfterTransfer))
+            }
+            Flaw::FlagsChanged => |w| Arc::new(Loopback::flawed(w, Flaw::FlagsChanged)),
+            Flaw::NoStatusUpdate => |w| Arc::new(Loopback::flawed(w, Flaw::NoStatusUpdate)),
+            Flaw::DropCancelledInbound => {
+                |w| Arc::new(Loopback::flawed(w, Flaw::DropCancelledInbound))
+            }
+            Flaw::TouchAfterStartMessage => {
+                |w| Arc::new(Loopback::flawed(w, Flaw::TouchAfterStartMessage))
+            }
+            Flaw::YieldInFlush => |w| Arc::new(Loopback::flawed(w, Flaw::YieldInFlush)),
+        }
+    }
+}

@@ -1,0 +1,46 @@
+//! Built-in providers for the simulator: `loopback`, a correct transport written as a provider
+//! author would (a template), and broken variants that each break named rules, so the harness
+//! can show it catches them.
+#![forbid(unsafe_code)]
+
+pub mod flaw;
+pub mod loopback;
+
+use xpcheck_sim::api::ProviderFactory;
+
+pub use flaw::Flaw;
+
+/// A provider the CLI can run.
+#[derive(Clone, Copy)]
+pub struct Builtin {
+    /// Name for `--provider`.
+    pub name: &'static str,
+    /// Rules it is built to break (empty for loopback).
+    pub breaks: &'static [&'static str],
+    /// What it does.
+    pub about: &'static str,
+    /// Constructor.
+    pub factory: ProviderFactory,
+}
+
+/// Every built-in simulator provider, loopback first.
+pub fn all() -> Vec<Builtin> {
+    let mut v = vec![Builtin {
+        name: "loopback",
+        breaks: &[],
+        about: "correct reference transport over an in-memory wire (template for provider authors)",
+        factory: loopback::loopback,
+    }];
+    v.extend(Flaw::ALL.iter().map(|f| Builtin {
+        name: f.name(),
+        breaks: f.breaks(),
+        about: f.about(),
+        factory: f.factory(),
+    }));
+    v
+}
+
+/// Looks a built-in provider up by name.
+pub fn by_name(name: &str) -> Option<Builtin> {
+    all().into_iter().find(|b| b.name == name)
+}

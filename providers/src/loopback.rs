@@ -1,0 +1,359 @@
+//! `loopback`: a correct transport provider over an in-memory wire, written the way a provider
+//! author would. Use it as a template: every place where the contract bites cites its rule.
+//!
+//! The three habits that keep it correct:
+//! 1. **Per-message cancellation state, keyed by a msg-ref written before any transfer**
+//!    (SUB-4, SM-5, TN-17): the ref is registered under the lock *before* `*lpulMsgRef` is
+//!    written, so a cancel arriving during that very write finds it.
+//! 2. **Check the cancel flag immediately before every transfer step, and never hold the lock
+//!    while calling into the support or message object**: TransportNotify can arrive inside any
+//!    callback (re-entrantly, from the spooler's window procedure) and must be able to take the
+//!    lock (TN-19, TN-27, AMB-21).
+//! 3. **Keep the status row exact** and update it before TransportNotify returns (TN-6, TN-14,
+//!    TN-22, TN-24, STAT-4); set and clear the flush bits (TN-8, TN-12, TN-23, FQ-2).
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use xpcheck_properties::event::NotifyData;
+use xpcheck_properties::vocab::{
+    EndMessageFlags, FlushFlags, HResult, LogoffFlags, LogonFlags, StatusCode as St,
+    StatusRowFlags, SubmitFlags, TransportNotifyFlags as F,
+};
+use xpcheck_sim::api::{
+    Message, MsgRefOut, Props, Support, TransportLogon, TransportProvider, Wire, WireMessage,
+};
+
+use crate::flaw::Flaw;
+
+/// The loopback provider object (IXPProvider).
+pub struct Loopback {
+    wire: Wire,
+    flaw: Option<Flaw>,
+}
+
+/// Builds the correct loopback provider.
+pub fn loopback(wire: Wire) -> Arc<dyn TransportProvider> {
+    Arc::new(Loopback { wire, flaw: None })
+}
+
+impl Loopback {
+    /// A loopback with a deliberate flaw (see [`Flaw`]).
+    pub fn flawed(wire: Wire, flaw: Flaw) -> Loopback {
+        Loopback {
+            wire,
+            flaw: Some(flaw),
+        }
+    }
+}
+
+impl TransportProvider for Loopback {
+    fn transport_logon(
+        &self,
+        support: Support,
+        flags: &mut LogonFlags,
+    ) -> Result<Arc<dyn TransportLogon>, HResult> {
+        // STAT-1 / LIFE-23: the row exists before the first TransportNotify.
+        support.modify_status_row(StatusRowFlags::empty(), St::STATUS_AVAILABLE);
+        // LIFE-7 / AMB-33: answer with output bits only. We poll (LIFE-10).
+        *flags = LogonFlags::LOGON_SP_POLL;
+        Ok(Arc::new(LoopbackLogon {
+            support,
+            wire: self.wire.clone(),
+            flaw: self.flaw,
+            state: Mutex::new(State {
+                row: St::STATUS_AVAILABLE,
+                next_ref: 2,
+                ..State::default()
+            }),
+        }))
+    }
+}
+
+/// A message between its SubmitMessage/StartMessage and the end of its transfer.
+#[derive(Clone, Copy, Debug, Default)]
+struct Flight {
+    inbound: bool,
+    cancelled: bool,
+}
+
+#[derive(Default)]
+struct State {
+    inbound: bool,
+    outbound: bool,
+    flush: [bool; 2],
+    row: St,
+    next_ref: u32,
+    flights: BTreeMap<u32, Flight>,
+    kept: Option<Message>,
+}
+
+impl State {
+    fn status(&self, flaw: Option<Flaw>) -> St {
+        let mut r = St::STATUS_AVAILABLE;
+        if flaw == Some(Flaw::NoStatusUpdate) {
+            r |= self.row & (St::STATUS_INBOUND_ENABLED | St::STATUS_OUTBOUND_ENABLED);
+        } else {
+            r.set(St::STATUS_INBOUND_ENABLED, self.inbound);
+            r.set(St::STATUS_OUTBOUND_ENABLED, self.outbound);
+        }
+        r.set(St::STATUS_INBOUND_FLUSH, self.flush[0]);
+        r.set(St::STATUS_OUTBOUND_FLUSH, self.flush[1]);
+        r
+    }
+}
+
+/// The loopback logon object (IXPLogon).
+struct LoopbackLogon {
+    support: Support,
+    wire: Wire,
+    flaw: Option<Flaw>,
+    state: Mutex<State>,
+}
+
+/// Why a transfer stopped early.
+struct Cancelled;
+
+impl LoopbackLogon {
+    fn lock(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn has(&self, f: Flaw) -> bool {
+        self.flaw == Some(f)
+    }
+
+    /// Registers a new in-flight message and writes its msg-ref (SUB-4, SM-5).
+    fn begin(&self, inbound: bool, out: &MsgRefOut) -> u32 {
+        let r = {
+            let mut st = self.lock();
+            let r = st.next_ref;
+            st.next_ref += 1;
+            st.flights.insert(
+                r,
+                Flight {
+                    inbound,
+                    cancelled: false,
+                },
+            );
+            r
+        };
+        if !self.has(Flaw::MsgRefAfterTransfer) {
+            out.set(r);
+        }
+        r
+    }
+
+    /// Called immediately before each transfer step (TN-17, TN-19).
+    fn check(&self, r: u32, last: bool) -> Result<(), Cancelled> {
+        if self.has(Flaw::CancelIgnored) || (self.has(Flaw::CancelOnlyAtEnd) && !last) {
+            return Ok(());
+        }
+        match self.lock().flights.get(&r) {
+            Some(f) if f.cancelled => Err(Cancelled),
+            _ => Ok(()),
+        }
+    }
+
+    fn finish(&self, r: u32) {
+        self.lock().flights.remove(&r);
+    }
+
+    fn flushing(&self) -> bool {
+        self.lock().flush.contains(&true)
+    }
+
+    /// SpoolerYield between steps, except inside a flush cycle (TN-10, TN-16, YLD-2).
+    fn pause(&self) -> Result<(), Cancelled> {
+        if self.flushing() && !self.has(Flaw::YieldInFlush) {
+            return Ok(());
+        }
+        if self.support.spooler_yield() == HResult::MAPI_W_CANCEL_MESSAGE {
+            return Err(Cancelled); // YLD-4: stop and return MAPI_E_USER_CANCEL
+        }
+        Ok(())
+    }
+
+    fn write_row(&self) {
+        let (changed, row) = {
+            let mut st = self.lock();
+            let row = st.status(self.flaw);
+            let changed = row != st.row;
+            st.row = row;
+            (changed, row)
+        };
+        if changed {
+            self.support
+                .modify_status_row(StatusRowFlags::STATUSROW_UPDATE, row);
+        }
+    }
+
+    fn submit(&self, msg: &Message, out: &MsgRefOut, r: u32) -> Result<(), Cancelled> {
+        self.check(r, false)?;
+        msg.read();
+        if self.has(Flaw::MsgRefAfterTransfer) {
+            out.set(r);
+        }
+        self.check(r, false)?;
+        self.wire.send(WireMessage {
+            content: msg.id().0,
+        });
+        msg.set_responsibility();
+        self.check(r, false)?;
+        self.pause()?;
+        self.check(r, true)
+    }
+
+    fn start(
+        &self,
+        msg: &Message,
+        out: &MsgRefOut,
+        r: u32,
+        m: WireMessage,
+    ) -> Result<(), Cancelled> {
+        msg.set_props(Props {
+            content: Some(m.content),
+            ..Props::default()
+        });
+        if self.has(Flaw::MsgRefAfterTransfer) {
+            out.set(r);
+        }
+        self.check(r, false)?;
+        msg.modify_recipients(true);
+        self.check(r, false)?;
+        self.pause()?;
+        self.check(r, true)?;
+        msg.save_changes();
+        Ok(())
+    }
+}
+
+impl TransportLogon for LoopbackLogon {
+    fn transport_notify(&self, flags: &mut F, data: Option<NotifyData>) -> HResult {
+        let f = *flags;
+        {
+            let mut st = self.lock();
+            if f.contains(F::NOTIFY_CANCEL_MESSAGE) && !f.contains(F::NOTIFY_ABORT_DEFERRED) {
+                if let Some(NotifyData::MsgRef(r)) = data {
+                    // The spooler names the message by the cell as it read it: our ref, or the
+                    // preset (0 out, 1 in) if it read the cell before we wrote it (TN-21).
+                    let key = if st.flights.contains_key(&r) {
+                        Some(r)
+                    } else if r <= 1 {
+                        st.flights
+                            .iter()
+                            .find(|(_, fl)| fl.inbound == (r == 1))
+                            .map(|(k, _)| *k)
+                    } else {
+                        None
+                    };
+                    if let Some(fl) = key.and_then(|k| st.flights.get_mut(&k)) {
+                        fl.cancelled = true;
+                    }
+                }
+            }
+            st.inbound = (st.inbound || f.contains(F::NOTIFY_BEGIN_INBOUND))
+                && !f.contains(F::NOTIFY_END_INBOUND);
+            st.outbound = (st.outbound || f.contains(F::NOTIFY_BEGIN_OUTBOUND))
+                && !f.contains(F::NOTIFY_END_OUTBOUND);
+            for (d, begin, end) in [
+                (
+                    0,
+                    F::NOTIFY_BEGIN_INBOUND_FLUSH,
+                    F::NOTIFY_END_INBOUND_FLUSH,
+                ),
+                (
+                    1,
+                    F::NOTIFY_BEGIN_OUTBOUND_FLUSH,
+                    F::NOTIFY_END_OUTBOUND_FLUSH,
+                ),
+            ] {
+                if f.contains(begin) {
+                    st.flush[d] = true;
+                }
+                if f.contains(end) {
+                    st.flush[d] = false;
+                }
+            }
+        }
+        // Lock released: the row update is a callback (TN-6, TN-14, TN-22, TN-24, TN-8, TN-23).
+        self.write_row();
+        if self.has(Flaw::FlagsChanged) {
+            flags.remove(F::NOTIFY_CANCEL_MESSAGE);
+        }
+        HResult::S_OK // TN-1: *flags unchanged; TN-2
+    }
+
+    fn submit_message(
+        &self,
+        _flags: SubmitFlags,
+        msg: &Message,
+        out: &MsgRefOut,
+        _parm: &mut u32,
+    ) -> HResult {
+        let r = self.begin(false, out);
+        match self.submit(msg, out, r) {
+            // Stays in flight until EndMessage: a cancel may still come (TN-18).
+            Ok(()) => HResult::S_OK,
+            Err(Cancelled) => {
+                self.finish(r);
+                HResult::MAPI_E_USER_CANCEL
+            }
+        }
+    }
+
+    fn end_message(&self, msg_ref: u32, flags: &mut EndMessageFlags) -> HResult {
+        self.finish(msg_ref);
+        *flags = EndMessageFlags::empty(); // sent (EM-2)
+        HResult::S_OK // EM-5
+    }
+
+    fn start_message(&self, _flags: u32, msg: &Message, out: &MsgRefOut) -> HResult {
+        let r = self.begin(true, out);
+        if self.check(r, false).is_err() {
+            self.finish(r);
+            return HResult::MAPI_E_USER_CANCEL;
+        }
+        let Some(m) = self.wire.take() else {
+            self.finish(r);
+            return HResult::S_OK; // no SaveChanges: "no message" (SM-10)
+        };
+        let result = self.start(msg, out, r, m);
+        self.finish(r);
+        if self.has(Flaw::TouchAfterStartMessage) {
+            self.lock().kept = Some(msg.clone());
+        }
+        match result {
+            Ok(()) => HResult::S_OK,
+            Err(Cancelled) => {
+                if !self.has(Flaw::DropCancelledInbound) {
+                    self.wire.put_back(m); // deliver it again later (TN-20)
+                }
+                HResult::MAPI_E_USER_CANCEL
+            }
+        }
+    }
+
+    fn poll(&self, incoming: &mut u32) -> HResult {
+        let kept = self.lock().kept.take(); // never hold the lock across a callback (AMB-21)
+        if let Some(old) = kept {
+            old.read(); // the flaw: lpMessage is dead after StartMessage returned (SM-3)
+        }
+        *incoming = self.wire.waiting() as u32; // POLL-2
+        HResult::S_OK
+    }
+
+    fn flush_queues(&self, flags: FlushFlags) -> HResult {
+        {
+            let mut st = self.lock();
+            st.flush[0] |= flags.contains(FlushFlags::FLUSH_DOWNLOAD);
+            st.flush[1] |= flags.contains(FlushFlags::FLUSH_UPLOAD);
+        }
+        self.write_row(); // FQ-2: set the flush bits, then return S_OK
+        HResult::S_OK
+    }
+
+    fn transport_logoff(&self, _flags: LogoffFlags) -> HResult {
+        HResult::S_OK // LIFE-28/29: accepted at any time
+    }
+}

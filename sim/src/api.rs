@@ -1,0 +1,85 @@
+//! The provider interface: IXPProvider / IXPLogon as Rust traits (DESIGN.md "The provider
+//! interface"). Entry points take `&self` because TransportNotify arrives on another thread (or
+//! re-entrantly, from a window procedure) while SubmitMessage, StartMessage or EndMessage runs
+//! (TN-18, TN-27). In/out parameters are as in the C API: `*lpulFlags` is `&mut`, the msg-ref
+//! cell is a [`MsgRefOut`] the spooler can read at any time, exactly like `*lpulMsgRef`.
+
+use std::sync::Arc;
+
+use xpcheck_properties::event::NotifyData;
+use xpcheck_properties::vocab::{
+    EndMessageFlags, FlushFlags, HResult, LogoffFlags, LogonFlags, SubmitFlags,
+    TransportNotifyFlags, ValidateStateFlags,
+};
+
+pub use crate::objects::{Message, MsgRefOut, Props, Support};
+pub use crate::wire::{Wire, WireMessage};
+
+/// `IXPProvider`: logs on and shuts down.
+pub trait TransportProvider: Send + Sync {
+    /// `TransportLogon(lpMAPISup, ..., &ulFlags, ..., &lpXPLogon)` (LIFE-7..LIFE-23). `flags` holds
+    /// the LOGON_* input bits on entry; the provider leaves LOGON_SP_* output bits in it. Create
+    /// the status row with `support.modify_status_row` before returning (STAT-1, LIFE-23).
+    fn transport_logon(
+        &self,
+        support: Support,
+        flags: &mut LogonFlags,
+    ) -> Result<Arc<dyn TransportLogon>, HResult>;
+
+    /// `Shutdown(&ulFlags)` after the last logon is gone (LIFE-33).
+    fn shutdown(&self) -> HResult {
+        HResult::S_OK
+    }
+}
+
+/// `IXPLogon`: one transport session.
+pub trait TransportLogon: Send + Sync {
+    /// `AddressTypes` (LIFE-22).
+    fn address_types(&self) -> HResult {
+        HResult::S_OK
+    }
+
+    /// `TransportNotify(&ulFlags, &lpvData)` (TN-1..TN-28): return `*flags` unchanged (TN-1).
+    fn transport_notify(
+        &self,
+        flags: &mut TransportNotifyFlags,
+        data: Option<NotifyData>,
+    ) -> HResult;
+
+    /// `SubmitMessage(ulFlags, lpMessage, &ulMsgRef, &ulReturnParm)` (SUB-1..SUB-15).
+    fn submit_message(
+        &self,
+        flags: SubmitFlags,
+        msg: &Message,
+        msg_ref: &MsgRefOut,
+        return_parm: &mut u32,
+    ) -> HResult;
+
+    /// `EndMessage(ulMsgRef, &ulFlags)` (EM-1..EM-6).
+    fn end_message(&self, msg_ref: u32, flags: &mut EndMessageFlags) -> HResult;
+
+    /// `StartMessage(ulFlags, lpMessage, &ulMsgRef)` (SM-1..SM-14).
+    fn start_message(&self, flags: u32, msg: &Message, msg_ref: &MsgRefOut) -> HResult;
+
+    /// `Poll(&ulIncoming)` (POLL-1..POLL-3).
+    fn poll(&self, incoming: &mut u32) -> HResult;
+
+    /// `Idle(ulFlags)` (IDLE-1..IDLE-3).
+    fn idle(&self, _flags: u32) -> HResult {
+        HResult::S_OK
+    }
+
+    /// `FlushQueues(..., ulFlags)` (FQ-1..FQ-14).
+    fn flush_queues(&self, flags: FlushFlags) -> HResult;
+
+    /// `ValidateState(ulUIParam, ulFlags)` (VS-1..VS-12, SPN-6).
+    fn validate_state(&self, _flags: ValidateStateFlags) -> HResult {
+        HResult::S_OK
+    }
+
+    /// `TransportLogoff(ulFlags)` (LIFE-27..LIFE-30).
+    fn transport_logoff(&self, flags: LogoffFlags) -> HResult;
+}
+
+/// Builds a provider object connected to the simulated messaging system.
+pub type ProviderFactory = fn(Wire) -> Arc<dyn TransportProvider>;

@@ -1,0 +1,559 @@
+//! The simulated spooler: records and judges every event, asks the conforming spooler which
+//! actions are allowed, lets a seeded scheduler choose, and injects TransportNotify inside the
+//! provider's callbacks. Single OS thread: the same seed gives the same trace, byte for byte.
+
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use rand_chacha::ChaCha8Rng;
+use rand_core::{RngCore, SeedableRng};
+use xpcheck_model::provider::notify_data;
+use xpcheck_model::spooler::{out_id, Spooler, SpoolerMove};
+use xpcheck_model::state::Call;
+use xpcheck_model::Config;
+use xpcheck_properties::event::{Body, Event, Method, MsgId, Thread, Word};
+use xpcheck_properties::judge::{Collect, Session};
+use xpcheck_properties::vocab::{
+    EndMessageFlags, FlagWord, FlushFlags, HResult, LogoffFlags, LogonFlags, SubmitFlags,
+    TransportNotifyFlags, ValidateStateFlags,
+};
+
+use crate::api::{TransportLogon, TransportProvider};
+use crate::objects::{Message, MsgRefOut, Support};
+use crate::wire::{Wire, WireMessage};
+
+/// Knobs of a simulated run.
+#[derive(Clone, Copy, Debug)]
+pub struct SimOptions {
+    /// The spooler configuration (messages, budgets, features) the conforming spooler follows.
+    pub config: Config,
+    /// Per mille: chance that a provider callback is followed by an injected TransportNotify.
+    pub inject_per_mille: u32,
+    /// Per mille: chance that SpoolerYield answers MAPI_W_CANCEL_MESSAGE (while the budget lasts).
+    pub yield_cancel_per_mille: u32,
+    /// Spooler actions per run before the run ends (a run, not a finding).
+    pub max_steps: u32,
+    /// Harness calls one entry point may make before it counts as hung (AMB-6 (c)).
+    pub max_callbacks: u32,
+}
+
+impl SimOptions {
+    /// Defaults for a spooler configuration.
+    pub fn new(config: Config) -> SimOptions {
+        SimOptions {
+            config,
+            inject_per_mille: 250,
+            yield_cancel_per_mille: 100,
+            max_steps: 200,
+            max_callbacks: 1000,
+        }
+    }
+}
+
+/// A provider crash found by the simulator (not a rule: the provider broke the harness contract).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Crash {
+    /// The provider panicked.
+    Panic {
+        /// Sequence number of the last event before the panic.
+        after_seq: u64,
+        /// The panic message.
+        message: String,
+    },
+    /// An entry point made more harness calls than the budget without returning (AMB-6 (c)).
+    Hang {
+        /// Sequence number of the last event.
+        after_seq: u64,
+        /// The entry point.
+        method: String,
+    },
+}
+
+/// Payload of the panic the harness raises to unwind a hung entry point.
+struct HangUnwind;
+
+pub(crate) struct State {
+    opts: SimOptions,
+    rng: ChaCha8Rng,
+    pub(crate) events: Vec<Event>,
+    pub(crate) session: Session,
+    pub(crate) judged: Collect,
+    spooler: Spooler,
+    threads: Vec<Thread>,
+    notify_busy: bool,
+    callbacks: u32,
+    entry: Option<Method>,
+    next_obj: u32,
+    hang: bool,
+}
+
+/// The harness shared by the support object, message objects and the scheduler.
+pub struct Harness {
+    state: Mutex<State>,
+    logon: Mutex<Option<Arc<dyn TransportLogon>>>,
+}
+
+impl Harness {
+    fn lock(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn logon(&self) -> Option<Arc<dyn TransportLogon>> {
+        self.logon.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    fn record(st: &mut State, body: Body) {
+        let thread = *st.threads.last().unwrap_or(&Thread::Spooler);
+        let ev = Event::new(st.events.len() as u64, thread, body);
+        st.spooler.observe(&ev, &st.session);
+        let cfg = st.opts.config.settings;
+        if let Err(e) = st.session.observe(&cfg, &ev, &mut st.judged) {
+            // The harness builds calls and returns itself; a shape error is a harness bug.
+            panic!("xpcheck harness produced a malformed trace: {e}");
+        }
+        st.events.push(ev);
+    }
+
+    fn chance(st: &mut State, per_mille: u32) -> bool {
+        st.rng.next_u32() % 1000 < per_mille
+    }
+
+    /// A provider callback: record it, check the hang budget, maybe inject a TransportNotify.
+    pub(crate) fn callback(self: &Arc<Self>, body: Body) {
+        {
+            let mut st = self.lock();
+            Self::record(&mut st, body);
+            self.count_callback(&mut st);
+        }
+        self.maybe_inject();
+    }
+
+    fn count_callback(&self, st: &mut State) {
+        st.callbacks += 1;
+        if st.callbacks > st.opts.max_callbacks && st.entry.is_some() && !st.hang {
+            st.hang = true;
+            std::panic::panic_any(HangUnwind);
+        }
+    }
+
+    pub(crate) fn spooler_yield(self: &Arc<Self>) -> HResult {
+        let result = {
+            let mut st = self.lock();
+            let may = st.opts.config.yield_cancel && st.spooler.yield_cancels > 0;
+            let per = st.opts.yield_cancel_per_mille;
+            let result = if may && Self::chance(&mut st, per) {
+                HResult::MAPI_W_CANCEL_MESSAGE
+            } else {
+                HResult::S_OK
+            };
+            Self::record(
+                &mut st,
+                Body::SpoolerYield {
+                    flags: Word(0),
+                    result,
+                },
+            );
+            self.count_callback(&mut st);
+            result
+        };
+        self.maybe_inject();
+        result
+    }
+
+    fn maybe_inject(self: &Arc<Self>) {
+        let call = {
+            let mut st = self.lock();
+            if st.notify_busy {
+                return;
+            }
+            let per = st.opts.inject_per_mille;
+            if !Self::chance(&mut st, per) {
+                return;
+            }
+            let mut moves = Vec::new();
+            st.spooler
+                .allowed(&st.session, &st.opts.config, false, true, &mut moves);
+            let notify: Vec<Call> = moves
+                .into_iter()
+                .filter_map(|m| {
+                    if let SpoolerMove::Notify(c) = m {
+                        Some(c)
+                    } else {
+                        None
+                    }
+                })
+                .collect();
+            if notify.is_empty() {
+                return;
+            }
+            let i = (st.rng.next_u32() as usize) % notify.len();
+            notify[i]
+        };
+        self.notify(call);
+    }
+
+    /// TransportNotify on the notify thread (top level or injected inside a callback).
+    fn notify(self: &Arc<Self>, call: Call) {
+        let Call::Notify {
+            flags,
+            slot,
+            msg_ref,
+        } = call
+        else {
+            return;
+        };
+        let Some(logon) = self.logon() else { return };
+        let data = notify_data(flags, slot, msg_ref);
+        let f = TransportNotifyFlags::from_raw(flags);
+        {
+            let mut st = self.lock();
+            st.notify_busy = true;
+            st.threads.push(Thread::Notify);
+            Self::record(&mut st, Body::TransportNotify { flags: f, data });
+        }
+        let mut out = f;
+        let hr = logon.transport_notify(&mut out, data);
+        let mut st = self.lock();
+        Self::record(
+            &mut st,
+            Body::Return {
+                method: Method::TransportNotify,
+                hr,
+                flags: Some(Word(out.raw())),
+                msg_ref: None,
+                return_parm: None,
+                incoming: None,
+            },
+        );
+        st.threads.pop();
+        st.notify_busy = false;
+    }
+
+    fn begin(&self, method: Method, body: Body) {
+        let mut st = self.lock();
+        st.entry = Some(method);
+        st.callbacks = 0;
+        Self::record(&mut st, body);
+    }
+
+    fn end(&self, body: Body) {
+        let mut st = self.lock();
+        Self::record(&mut st, body);
+        st.entry = None;
+    }
+
+    /// A call on the spooler's main thread.
+    fn main_call(self: &Arc<Self>, provider: &Arc<dyn TransportProvider>, call: Call) {
+        let ret = |method, hr| Body::ret(method, hr);
+        match call {
+            Call::Logon => {
+                let input = LogonFlags::LOGON_NO_INBOUND | LogonFlags::LOGON_NO_OUTBOUND;
+                self.begin(
+                    Method::TransportLogon,
+                    Body::TransportLogon { flags: input },
+                );
+                let mut flags = input;
+                let (hr, logon) = match provider.transport_logon(Support(self.clone()), &mut flags)
+                {
+                    Ok(l) => (HResult::S_OK, Some(l)),
+                    Err(hr) => (hr, None),
+                };
+                *self.logon.lock().unwrap_or_else(|p| p.into_inner()) = logon;
+                self.end(Body::Return {
+                    method: Method::TransportLogon,
+                    hr,
+                    flags: Some(Word(flags.raw())),
+                    msg_ref: None,
+                    return_parm: None,
+                    incoming: None,
+                });
+            }
+            _ => {
+                let Some(l) = self.logon() else { return };
+                self.logon_call(&l, call, ret);
+            }
+        }
+    }
+
+    fn logon_call(
+        self: &Arc<Self>,
+        l: &Arc<dyn TransportLogon>,
+        call: Call,
+        ret: impl Fn(Method, HResult) -> Body,
+    ) {
+        match call {
+            Call::AddressTypes => {
+                self.begin(Method::AddressTypes, Body::AddressTypes);
+                let hr = l.address_types();
+                self.end(ret(Method::AddressTypes, hr));
+            }
+            Call::Submit { slot, resubmission } => {
+                let msg = Message {
+                    h: self.clone(),
+                    id: out_id(slot),
+                };
+                let flags = if resubmission {
+                    SubmitFlags::BEGIN_DEFERRED
+                } else {
+                    SubmitFlags::empty()
+                };
+                let cell = MsgRefOut {
+                    h: self.clone(),
+                    value: 0.into(),
+                };
+                self.begin(
+                    Method::SubmitMessage,
+                    Body::SubmitMessage {
+                        flags,
+                        msg: msg.id,
+                        msg_ref: 0,
+                    },
+                );
+                let mut parm = 0;
+                let hr = l.submit_message(flags, &msg, &cell, &mut parm);
+                self.end(Body::Return {
+                    method: Method::SubmitMessage,
+                    hr,
+                    flags: None,
+                    msg_ref: Some(cell.get()),
+                    return_parm: Some(parm),
+                    incoming: None,
+                });
+            }
+            Call::End { slot } => {
+                let r = self
+                    .lock()
+                    .session
+                    .out(out_id(slot))
+                    .map(|m| m.msg_ref)
+                    .unwrap_or(0);
+                self.begin(Method::EndMessage, Body::EndMessage { msg_ref: r });
+                let mut flags = EndMessageFlags::empty();
+                let hr = l.end_message(r, &mut flags);
+                self.end(Body::Return {
+                    method: Method::EndMessage,
+                    hr,
+                    flags: Some(Word(flags.raw())),
+                    msg_ref: None,
+                    return_parm: None,
+                    incoming: None,
+                });
+            }
+            Call::Start { .. } => {
+                let id = {
+                    let mut st = self.lock();
+                    st.next_obj += 1;
+                    MsgId(st.next_obj)
+                };
+                let msg = Message {
+                    h: self.clone(),
+                    id,
+                };
+                let cell = MsgRefOut {
+                    h: self.clone(),
+                    value: 1.into(),
+                };
+                self.begin(
+                    Method::StartMessage,
+                    Body::StartMessage {
+                        flags: Word(0),
+                        msg: id,
+                        msg_ref: 1,
+                    },
+                );
+                let hr = l.start_message(0, &msg, &cell);
+                self.end(Body::Return {
+                    method: Method::StartMessage,
+                    hr,
+                    flags: None,
+                    msg_ref: Some(cell.get()),
+                    return_parm: None,
+                    incoming: None,
+                });
+            }
+            Call::Poll => {
+                self.begin(Method::Poll, Body::Poll);
+                let mut n = 0;
+                let hr = l.poll(&mut n);
+                self.end(Body::Return {
+                    method: Method::Poll,
+                    hr,
+                    flags: None,
+                    msg_ref: None,
+                    return_parm: None,
+                    incoming: Some(n),
+                });
+            }
+            Call::FlushQueues => {
+                let flags = FlushFlags::FLUSH_UPLOAD | FlushFlags::FLUSH_DOWNLOAD;
+                self.begin(Method::FlushQueues, Body::FlushQueues { flags });
+                let hr = l.flush_queues(flags);
+                self.end(ret(Method::FlushQueues, hr));
+            }
+            Call::ValidateState => {
+                self.begin(
+                    Method::ValidateState,
+                    Body::ValidateState {
+                        flags: ValidateStateFlags::empty(),
+                    },
+                );
+                let hr = l.validate_state(ValidateStateFlags::empty());
+                self.end(ret(Method::ValidateState, hr));
+            }
+            Call::Logoff => {
+                self.begin(
+                    Method::TransportLogoff,
+                    Body::TransportLogoff {
+                        flags: LogoffFlags::empty(),
+                    },
+                );
+                let hr = l.transport_logoff(LogoffFlags::empty());
+                self.end(ret(Method::TransportLogoff, hr));
+            }
+            Call::Logon | Call::Notify { .. } => {}
+        }
+    }
+}
+
+/// Everything one seed produced.
+#[derive(Clone, Debug)]
+pub struct SeedRun {
+    /// The seed.
+    pub seed: u64,
+    /// The trace.
+    pub events: Vec<Event>,
+    /// Checks and findings of the monitors.
+    pub judged: Collect,
+    /// A panic or hang, if the provider crashed.
+    pub crash: Option<Crash>,
+}
+
+thread_local! {
+    static QUIET: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+fn install_quiet_panic_hook() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !QUIET.with(|q| q.get()) {
+                previous(info);
+            }
+        }));
+    });
+}
+
+/// Runs one seed of the simulation on a fresh provider from `factory`.
+pub fn run_seed(factory: crate::api::ProviderFactory, opts: &SimOptions, seed: u64) -> SeedRun {
+    install_quiet_panic_hook();
+    let wire = Wire::new();
+    let provider = factory(wire.clone());
+    let h = Arc::new(Harness {
+        state: Mutex::new(State {
+            opts: *opts,
+            rng: ChaCha8Rng::seed_from_u64(seed),
+            events: Vec::new(),
+            session: Session::default(),
+            judged: Collect::new(),
+            spooler: Spooler::new(&opts.config),
+            threads: vec![Thread::Spooler],
+            notify_busy: false,
+            callbacks: 0,
+            entry: None,
+            next_obj: 99,
+            hang: false,
+        }),
+        logon: Mutex::new(None),
+    });
+    {
+        // Mail already waiting on the server (as in the model's scenarios).
+        let mut st = h.lock();
+        for c in 0..u32::from(opts.config.inbound) {
+            st.threads.push(Thread::Wire);
+            Harness::record(&mut st, Body::MailArrived { content: c });
+            st.threads.pop();
+            wire.deliver(WireMessage { content: c });
+        }
+    }
+    QUIET.with(|q| q.set(true));
+    let result = catch_unwind(AssertUnwindSafe(|| drive(&h, &provider, opts)));
+    QUIET.with(|q| q.set(false));
+    let mut st = h.lock();
+    let after_seq = st.events.len().saturating_sub(1) as u64;
+    let crash = match result {
+        Ok(()) => None,
+        Err(payload) if payload.is::<HangUnwind>() => Some(Crash::Hang {
+            after_seq,
+            method: st.entry.map(|m| format!("{m:?}")).unwrap_or_default(),
+        }),
+        Err(payload) => Some(Crash::Panic {
+            after_seq,
+            message: payload
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| payload.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "non-string panic payload".into()),
+        }),
+    };
+    SeedRun {
+        seed,
+        events: std::mem::take(&mut st.events),
+        judged: std::mem::take(&mut st.judged),
+        crash,
+    }
+}
+
+fn drive(h: &Arc<Harness>, provider: &Arc<dyn TransportProvider>, opts: &SimOptions) {
+    for _ in 0..opts.max_steps {
+        let mv = {
+            let mut st = h.lock();
+            let mut moves = Vec::new();
+            st.spooler
+                .allowed(&st.session, &st.opts.config, true, true, &mut moves);
+            if moves.is_empty() {
+                return;
+            }
+            // Logging off ends the run: make it rare so runs get somewhere.
+            let weight = |m: &SpoolerMove| {
+                if matches!(m, SpoolerMove::Main(Call::Logoff)) {
+                    1
+                } else {
+                    8
+                }
+            };
+            let total: u32 = moves.iter().map(weight).sum();
+            let mut pick = st.rng.next_u32() % total;
+            let mut chosen = moves[0];
+            for m in &moves {
+                let w = weight(m);
+                if pick < w {
+                    chosen = *m;
+                    break;
+                }
+                pick -= w;
+            }
+            chosen
+        };
+        match mv {
+            SpoolerMove::Main(call) => h.main_call(provider, call),
+            SpoolerMove::Notify(call) => h.notify(call),
+            SpoolerMove::TimePasses => {
+                let mut st = h.lock();
+                Harness::record(&mut st, Body::TimePasses { secs: 30 });
+            }
+            SpoolerMove::AbortSubmit(slot) => {
+                let mut st = h.lock();
+                st.threads.push(Thread::Client(1));
+                Harness::record(
+                    &mut st,
+                    Body::AbortSubmit {
+                        msg: out_id(slot),
+                        hr: HResult::S_OK,
+                    },
+                );
+                st.threads.pop();
+            }
+        }
+    }
+}

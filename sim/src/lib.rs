@@ -1,0 +1,17 @@
+//! xpcheck-sim: real provider code driven by a seeded deterministic simulator.
+//!
+//! A provider implements [`api::TransportProvider`] / [`api::TransportLogon`]. The simulator
+//! plays the MAPI spooler: at each step it asks the model's conforming spooler which actions are
+//! allowed and lets a seeded scheduler choose; inside every callback the provider makes (support
+//! object, message object, msg-ref cell) it may inject a TransportNotify, re-entrantly, as a
+//! window procedure would. Every event is judged by the monitors of `xpcheck-properties`.
+#![forbid(unsafe_code)]
+
+pub mod api;
+pub mod harness;
+pub mod objects;
+pub mod seeds;
+pub mod wire;
+
+pub use harness::{run_seed, Crash, SeedRun, SimOptions};
+pub use seeds::{run_seeds, SimSummary};

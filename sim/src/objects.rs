@@ -1,0 +1,127 @@
+//! Harness-owned objects the provider calls back into: the support object (`IMAPISupport`), the
+//! message objects (`IMessage`) and the msg-ref out-parameter. Every call is recorded as an
+//! event, judged, and may be followed — inside the call, before it returns to the provider — by
+//! a TransportNotify the simulated spooler injects (the re-entrant window-procedure case).
+
+use std::sync::Arc;
+
+use xpcheck_properties::event::{Body, MsgId};
+use xpcheck_properties::vocab::{HResult, SpoolerNotifyFlags, StatusCode, StatusRowFlags};
+
+use crate::harness::Harness;
+
+/// `IMAPISupport` as given to TransportLogon.
+#[derive(Clone)]
+pub struct Support(pub(crate) Arc<Harness>);
+
+impl Support {
+    /// `SpoolerNotify(ulFlags, lpvData)` (SPN-1..SPN-13); `entry_id` for NOTIFY_SENTDEFERRED.
+    pub fn spooler_notify(&self, flags: SpoolerNotifyFlags, entry_id: Option<MsgId>) -> HResult {
+        self.0.callback(Body::SpoolerNotify { flags, entry_id });
+        HResult::S_OK
+    }
+
+    /// `SpoolerYield(0)`: S_OK or MAPI_W_CANCEL_MESSAGE (YLD-3, YLD-4).
+    pub fn spooler_yield(&self) -> HResult {
+        self.0.spooler_yield()
+    }
+
+    /// `ModifyStatusRow` with the row's whole new PR_STATUS_CODE (STAT-1..STAT-4).
+    pub fn modify_status_row(&self, flags: StatusRowFlags, status: StatusCode) -> HResult {
+        self.0.callback(Body::ModifyStatusRow { flags, status });
+        HResult::S_OK
+    }
+
+    /// `StatusRecips` for a message (FLOW-10/11).
+    pub fn status_recips(&self, msg: &Message) -> HResult {
+        self.0.callback(Body::StatusRecips { msg: msg.id });
+        HResult::S_OK
+    }
+}
+
+/// What a `SetProps` call writes (abstracted to what the monitors judge).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Props {
+    /// Which wire message's data this is (TN-20).
+    pub content: Option<u32>,
+    /// Nontransmittable properties included (SM-8).
+    pub nontransmittable: bool,
+    /// PR_ENTRYID included (SM-9).
+    pub entry_id: bool,
+}
+
+/// A message object the spooler hands to SubmitMessage or StartMessage.
+#[derive(Clone)]
+pub struct Message {
+    pub(crate) h: Arc<Harness>,
+    pub(crate) id: MsgId,
+}
+
+impl Message {
+    /// The entry id (outbound) or object identity (inbound).
+    pub fn id(&self) -> MsgId {
+        self.id
+    }
+
+    /// Read message data (the outbound transfer, SUB-4).
+    pub fn read(&self) -> HResult {
+        self.h.callback(Body::MessageRead { msg: self.id });
+        HResult::S_OK
+    }
+
+    /// `SetProps` (SM-8, SM-9).
+    pub fn set_props(&self, p: Props) -> HResult {
+        self.h.callback(Body::MessageWrite {
+            msg: self.id,
+            content: p.content,
+            nontransmittable: p.nontransmittable,
+            entry_id: p.entry_id,
+        });
+        HResult::S_OK
+    }
+
+    /// `ModifyRecipients`; `complete`: every recipient has its addressing properties (SM-7).
+    pub fn modify_recipients(&self, complete: bool) -> HResult {
+        self.h.callback(Body::MessageRecipients {
+            msg: self.id,
+            complete,
+        });
+        HResult::S_OK
+    }
+
+    /// Set PR_RESPONSIBILITY TRUE on the recipients handled (SUB-12).
+    pub fn set_responsibility(&self) -> HResult {
+        self.h.callback(Body::SetResponsibility { msg: self.id });
+        HResult::S_OK
+    }
+
+    /// `SaveChanges` (SM-10).
+    pub fn save_changes(&self) -> HResult {
+        self.h.callback(Body::SaveChanges { msg: self.id });
+        HResult::S_OK
+    }
+
+    /// `Release` (SM-11: never on StartMessage's lpMessage).
+    pub fn release(&self) {
+        self.h.callback(Body::MessageRelease { msg: self.id });
+    }
+}
+
+/// `*lpulMsgRef`: the spooler presets it and can read it at any time (SUB-3, SM-4, TN-21).
+pub struct MsgRefOut {
+    pub(crate) h: Arc<Harness>,
+    pub(crate) value: std::sync::atomic::AtomicU32,
+}
+
+impl MsgRefOut {
+    /// Store the provider's reference (SUB-4, SM-5: before using the message).
+    pub fn set(&self, value: u32) {
+        self.value.store(value, std::sync::atomic::Ordering::SeqCst);
+        self.h.callback(Body::MsgRefWrite { value });
+    }
+
+    /// The current value.
+    pub fn get(&self) -> u32 {
+        self.value.load(std::sync::atomic::Ordering::SeqCst)
+    }
+}

@@ -1,0 +1,64 @@
+//! The in-memory messaging system a simulated provider talks to: the harness puts inbound mail
+//! on it (recorded as `MailArrived`), the provider takes it for StartMessage and puts outbound
+//! mail on it.
+
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex};
+
+/// A message on the wire.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct WireMessage {
+    /// Identity of the wire message (the `content` of events).
+    pub content: u32,
+}
+
+#[derive(Debug, Default)]
+struct Queues {
+    inbound: VecDeque<WireMessage>,
+    sent: Vec<WireMessage>,
+}
+
+/// Shared handle on the simulated messaging system.
+#[derive(Clone, Debug, Default)]
+pub struct Wire(Arc<Mutex<Queues>>);
+
+impl Wire {
+    /// An empty wire.
+    pub fn new() -> Wire {
+        Wire::default()
+    }
+
+    fn queues(&self) -> std::sync::MutexGuard<'_, Queues> {
+        self.0.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Harness side: mail arrives for the provider.
+    pub fn deliver(&self, m: WireMessage) {
+        self.queues().inbound.push_back(m);
+    }
+
+    /// Provider side: how many inbound messages wait.
+    pub fn waiting(&self) -> usize {
+        self.queues().inbound.len()
+    }
+
+    /// Provider side: take the next inbound message.
+    pub fn take(&self) -> Option<WireMessage> {
+        self.queues().inbound.pop_front()
+    }
+
+    /// Provider side: put a message back at the head (a delivery was cancelled, TN-20).
+    pub fn put_back(&self, m: WireMessage) {
+        self.queues().inbound.push_front(m);
+    }
+
+    /// Provider side: transmit an outbound message.
+    pub fn send(&self, m: WireMessage) {
+        self.queues().sent.push(m);
+    }
+
+    /// Messages transmitted so far.
+    pub fn sent(&self) -> Vec<WireMessage> {
+        self.queues().sent.clone()
+    }
+}
