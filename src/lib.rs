@@ -6,9 +6,17 @@
 #![forbid(unsafe_code)]
 
 pub mod check_run;
+pub mod conformance;
 pub mod listing;
 pub mod report;
 pub mod sim_run;
 
 pub use xpcheck_model as model;
 pub use xpcheck_properties as properties;
+pub use xpcheck_providers as builtin;
+pub use xpcheck_sim as sim;
+
+/// The README's Rust examples run as doctests.
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;

@@ -4,6 +4,7 @@ use serde::Serialize;
 use xpcheck_model::{Behaviour, Config, Scenario};
 use xpcheck_properties::rules::Rid;
 use xpcheck_providers::Builtin;
+use xpcheck_sim::api::ProviderFactory;
 use xpcheck_sim::{run_seeds, Crash, SimOptions};
 
 use crate::report::{CounterexampleReport, RuleResult, Status};
@@ -113,9 +114,28 @@ impl SimReport {
 
 /// Runs seeds `from..to` on a built-in provider.
 pub fn run_sim(p: &Builtin, from: u64, to: u64) -> SimReport {
-    let opts = SimOptions::new(sim_config());
-    let s = run_seeds(p.factory, &opts, from, to);
-    let replay = |seed: u64| format!("xpcheck replay --provider {} --seed {seed}", p.name);
+    run_sim_with(
+        p.name,
+        p.breaks,
+        p.factory,
+        &SimOptions::new(sim_config()),
+        from,
+        to,
+    )
+}
+
+/// Runs seeds `from..to` on any provider factory.
+pub fn run_sim_with(
+    name: &'static str,
+    breaks: &'static [&'static str],
+    factory: ProviderFactory,
+    opts: &SimOptions,
+    from: u64,
+    to: u64,
+) -> SimReport {
+    let opts = *opts;
+    let s = run_seeds(factory, &opts, from, to);
+    let replay = |seed: u64| format!("xpcheck replay --provider {name} --seed {seed}");
     let counterexamples: Vec<CounterexampleReport> = s
         .violations
         .iter()
@@ -177,8 +197,8 @@ pub fn run_sim(p: &Builtin, from: u64, to: u64) -> SimReport {
     SimReport {
         verdict,
         engine: "sim",
-        provider: p.name,
-        breaks: p.breaks.to_vec(),
+        provider: name,
+        breaks: breaks.to_vec(),
         stats: SimStats {
             seeds: s.seeds,
             events: s.events,

@@ -52,6 +52,12 @@ fn every_broken_provider_is_caught_naming_its_rules() {
 
 #[test]
 fn replay_writes_the_same_trace_twice() {
+    // The first seed on which `sim` catches the broken provider, replayed twice.
+    let p = xpcheck_providers::by_name("loopback-cancel-ignored").expect("built in");
+    let seed = run_sim(&p, 0, 1000).counterexamples[0]
+        .seed
+        .expect("a seed")
+        .to_string();
     let dir = std::env::temp_dir().join(format!("xpcheck-replay-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
     let run = |name: &str| {
@@ -60,15 +66,20 @@ fn replay_writes_the_same_trace_twice() {
             .args([
                 "replay",
                 "--provider",
-                "loopback-cancel-ignored",
+                p.name,
                 "--seed",
-                "7",
+                &seed,
                 "--trace-out",
             ])
             .arg(&path)
             .output()
             .expect("runs");
-        assert_eq!(out.status.code(), Some(1), "seed 7 shows the cancel bug");
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "seed {seed} shows the cancel bug"
+        );
+        assert!(String::from_utf8_lossy(&out.stdout).contains("^^^ TN-"));
         std::fs::read(&path).expect("trace written")
     };
     let a = run("a.jsonl");

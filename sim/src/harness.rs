@@ -514,12 +514,12 @@ fn drive(h: &Arc<Harness>, provider: &Arc<dyn TransportProvider>, opts: &SimOpti
             if moves.is_empty() {
                 return;
             }
-            // Logging off ends the run: make it rare so runs get somewhere.
+            // Logging off ends the run: rare (1 in 40 per other move) so runs get somewhere.
             let weight = |m: &SpoolerMove| {
                 if matches!(m, SpoolerMove::Main(Call::Logoff)) {
                     1
                 } else {
-                    8
+                    40
                 }
             };
             let total: u32 = moves.iter().map(weight).sum();
