@@ -5,8 +5,7 @@
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use rand_chacha::ChaCha8Rng;
-use rand_core::{RngCore, SeedableRng};
+use crate::chooser::Chooser;
 use xpcheck_model::provider::notify_data;
 use xpcheck_model::spooler::{out_id, Spooler, SpoolerMove};
 use xpcheck_model::state::Call;
@@ -74,7 +73,7 @@ struct HangUnwind;
 
 pub(crate) struct State {
     opts: SimOptions,
-    rng: ChaCha8Rng,
+    choose: Chooser,
     pub(crate) events: Vec<Event>,
     pub(crate) session: Session,
     pub(crate) judged: Collect,
@@ -115,7 +114,7 @@ impl Harness {
     }
 
     fn chance(st: &mut State, per_mille: u32) -> bool {
-        st.rng.next_u32() % 1000 < per_mille
+        st.choose.chance(per_mille)
     }
 
     /// A provider callback: record it, check the hang budget, maybe inject a TransportNotify.
@@ -186,7 +185,7 @@ impl Harness {
             if notify.is_empty() {
                 return;
             }
-            let i = (st.rng.next_u32() as usize) % notify.len();
+            let i = st.choose.below(notify.len() as u32) as usize;
             notify[i]
         };
         self.notify(call);
@@ -446,13 +445,31 @@ fn install_quiet_panic_hook() {
 
 /// Runs one seed of the simulation on a fresh provider from `factory`.
 pub fn run_seed(factory: crate::api::ProviderFactory, opts: &SimOptions, seed: u64) -> SeedRun {
+    run_with(factory, opts, seed, Chooser::seeded(seed))
+}
+
+/// Runs a scripted session (proptest shrinks the script); `seed` in the result is 0.
+pub fn run_script(
+    factory: crate::api::ProviderFactory,
+    opts: &SimOptions,
+    script: &[u8],
+) -> SeedRun {
+    run_with(factory, opts, 0, Chooser::script(script))
+}
+
+fn run_with(
+    factory: crate::api::ProviderFactory,
+    opts: &SimOptions,
+    seed: u64,
+    choose: Chooser,
+) -> SeedRun {
     install_quiet_panic_hook();
     let wire = Wire::new();
     let provider = factory(wire.clone());
     let h = Arc::new(Harness {
         state: Mutex::new(State {
             opts: *opts,
-            rng: ChaCha8Rng::seed_from_u64(seed),
+            choose,
             events: Vec::new(),
             session: Session::default(),
             judged: Collect::new(),
@@ -523,7 +540,7 @@ fn drive(h: &Arc<Harness>, provider: &Arc<dyn TransportProvider>, opts: &SimOpti
                 }
             };
             let total: u32 = moves.iter().map(weight).sum();
-            let mut pick = st.rng.next_u32() % total;
+            let mut pick = st.choose.below(total);
             let mut chosen = moves[0];
             for m in &moves {
                 let w = weight(m);

@@ -8,10 +8,12 @@
 #![forbid(unsafe_code)]
 
 pub mod api;
+pub mod chooser;
 pub mod harness;
 pub mod objects;
+pub mod script;
 pub mod seeds;
 pub mod wire;
 
-pub use harness::{run_seed, Crash, SeedRun, SimOptions};
+pub use harness::{run_script, run_seed, Crash, SeedRun, SimOptions};
 pub use seeds::{run_seeds, SimSummary};
