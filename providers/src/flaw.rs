@@ -25,6 +25,9 @@ pub enum Flaw {
     TouchAfterStartMessage,
     /// Yields during flush cycles.
     YieldInFlush,
+    /// Reads its status word, calls back into the spooler, then writes the stale word back with
+    /// STATUS_OUTBOUND_ACTIVE added: a read-modify-write outside the lock.
+    StatusWordRmw,
 }
 
 impl Flaw {
@@ -38,6 +41,7 @@ impl Flaw {
         Flaw::DropCancelledInbound,
         Flaw::TouchAfterStartMessage,
         Flaw::YieldInFlush,
+        Flaw::StatusWordRmw,
     ];
 
     /// Provider name.
@@ -51,6 +55,7 @@ impl Flaw {
             Flaw::DropCancelledInbound => "loopback-drop-cancelled-inbound",
             Flaw::TouchAfterStartMessage => "loopback-touch-after-start",
             Flaw::YieldInFlush => "loopback-yield-in-flush",
+            Flaw::StatusWordRmw => "loopback-status-rmw",
         }
     }
 
@@ -65,6 +70,7 @@ impl Flaw {
             Flaw::DropCancelledInbound => &["TN-20"],
             Flaw::TouchAfterStartMessage => &["SM-3"],
             Flaw::YieldInFlush => &["TN-10", "TN-16"],
+            Flaw::StatusWordRmw => &["STAT-4"],
         }
     }
 
@@ -89,6 +95,9 @@ impl Flaw {
                 "loopback that keeps StartMessage's lpMessage and reads it later"
             }
             Flaw::YieldInFlush => "loopback that calls SpoolerYield inside flush cycles",
+            Flaw::StatusWordRmw => {
+                "loopback that read-modify-writes its status word around a callback"
+            }
         }
     }
 
@@ -109,6 +118,7 @@ impl Flaw {
                 |w| Arc::new(Loopback::flawed(w, Flaw::TouchAfterStartMessage))
             }
             Flaw::YieldInFlush => |w| Arc::new(Loopback::flawed(w, Flaw::YieldInFlush)),
+            Flaw::StatusWordRmw => |w| Arc::new(Loopback::flawed(w, Flaw::StatusWordRmw)),
         }
     }
 }

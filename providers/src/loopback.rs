@@ -200,7 +200,18 @@ impl LoopbackLogon {
         });
         msg.set_responsibility();
         self.check(r, false)?;
-        self.pause()?;
+        if self.has(Flaw::StatusWordRmw) {
+            // The flaw: the word is read, the lock dropped, a callback made (a TransportNotify
+            // may change the row meanwhile), and the stale word written back.
+            let word = self.lock().row;
+            self.pause()?;
+            let word = word | St::STATUS_OUTBOUND_ACTIVE;
+            self.lock().row = word;
+            self.support
+                .modify_status_row(StatusRowFlags::STATUSROW_UPDATE, word);
+        } else {
+            self.pause()?;
+        }
         self.check(r, true)
     }
 

@@ -7,7 +7,7 @@ use crate::event::{Body, Method};
 use crate::judge::session::OutPhase;
 use crate::judge::{Severity, Sink};
 use crate::rules::Rid;
-use crate::vocab::{FlagWord, HResult, SpoolerNotifyFlags as N, StatusRowFlags};
+use crate::vocab::{FlagWord, HResult, SpoolerNotifyFlags as N, StatusCode, StatusRowFlags};
 
 pub(super) fn check<S: Sink>(cx: &mut Cx<'_, S>) {
     let s = cx.s;
@@ -56,11 +56,31 @@ pub(super) fn check<S: Sink>(cx: &mut Cx<'_, S>) {
                 "SpoolerYield returned {result}; only S_OK or MAPI_W_CANCEL_MESSAGE (YLD-3)"
             );
         }
-        Body::ModifyStatusRow { flags, .. } => {
+        Body::ModifyStatusRow { flags, status } => {
             let update = flags.contains(StatusRowFlags::STATUSROW_UPDATE);
             require!(cx, Rid::Stat1, update == s.row.is_some(), Provider,
                 "ModifyStatusRow with flags {}: the row is created once without STATUSROW_UPDATE and changed later with it (STAT-1)",
                 flags.describe());
+            // STAT-4 holds from TransportNotify's return on: a later write (outside any
+            // TransportNotify) must not bring back a stale ENABLED bit (a lost update).
+            if s.row.is_some() && !s.frames.iter().any(|f| f.method == Method::TransportNotify) {
+                for (bit, enabled, name) in [
+                    (
+                        StatusCode::STATUS_INBOUND_ENABLED,
+                        s.inbound,
+                        "STATUS_INBOUND_ENABLED",
+                    ),
+                    (
+                        StatusCode::STATUS_OUTBOUND_ENABLED,
+                        s.outbound,
+                        "STATUS_OUTBOUND_ENABLED",
+                    ),
+                ] {
+                    require!(cx, Rid::Stat4, status.contains(bit) == enabled, Provider,
+                        "ModifyStatusRow writes {name} {} while the direction is {}: a stale status word overwrote the row (STAT-4)",
+                        if status.contains(bit) { "set" } else { "clear" }, if enabled { "enabled" } else { "disabled" });
+                }
+            }
         }
         Body::Return {
             method: Method::ValidateState,

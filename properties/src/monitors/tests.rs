@@ -1434,3 +1434,27 @@ fn events_round_trip_as_json_lines() {
     let back: Event = serde_json::from_str(&r.to_json_line()).expect("parses");
     assert_eq!(back, r);
 }
+
+#[test]
+fn stat4_stale_status_word_written_later() {
+    let mut t = T::active();
+    t.notify(
+        F::NOTIFY_END_INBOUND,
+        None,
+        Some(St::STATUS_AVAILABLE | St::STATUS_OUTBOUND_ENABLED),
+    );
+    // A write computed from the word read before END_INBOUND brings INBOUND_ENABLED back.
+    t.ev(SP, row(ENABLED | St::STATUS_OUTBOUND_ACTIVE));
+    t.only("STAT-4");
+    let mut t = T::active();
+    t.notify(
+        F::NOTIFY_END_INBOUND,
+        None,
+        Some(St::STATUS_AVAILABLE | St::STATUS_OUTBOUND_ENABLED),
+    );
+    t.ev(
+        SP,
+        row(St::STATUS_AVAILABLE | St::STATUS_OUTBOUND_ENABLED | St::STATUS_OUTBOUND_ACTIVE),
+    );
+    t.clean();
+}
