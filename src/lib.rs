@@ -5,6 +5,7 @@
 //! adds the run reports and the `xpcheck` command line.
 #![forbid(unsafe_code)]
 
+pub mod bench;
 pub mod check_run;
 pub mod conformance;
 pub mod listing;

@@ -10,7 +10,7 @@ use stateright::{Checker, Model};
 use xpcheck::check_run::{run_check, CheckRequest};
 use xpcheck::listing;
 use xpcheck::model::check::CheckOptions;
-use xpcheck::model::model::{representative, XpModel};
+use xpcheck::model::model::XpModel;
 use xpcheck::model::{Behaviour, Scenario};
 
 #[derive(Parser)]
@@ -47,6 +47,18 @@ enum Command {
         /// Port on 127.0.0.1.
         #[arg(long, default_value_t = 3000)]
         port: u16,
+    },
+    /// Simulator benchmark: events/s, seeds/s, seeds and seconds to first detection.
+    BenchSim {
+        /// Seeds per loopback run.
+        #[arg(long, default_value_t = 10_000)]
+        seeds: u64,
+        /// Loopback runs (median).
+        #[arg(long, default_value_t = 3)]
+        runs: usize,
+        /// Disjoint seed windows per broken provider (median).
+        #[arg(long, default_value_t = 9)]
+        windows: u64,
     },
     /// Seeded simulation of real provider code (engine `sim`).
     Sim {
@@ -315,44 +327,15 @@ fn bench(max_messages: u8, max_states: usize) -> ExitCode {
     if max_messages == 0 || max_messages > 4 {
         return usage("--max-messages must be between 1 and 4");
     }
-    println!("model benchmark: correct provider, base features (BEGIN/END, 2 cancels), 1 inbound, one logon, DFS, 1 thread");
-    println!("outbound  symmetry      unique      states   seconds   states/s  complete");
-    for n in 1..=max_messages {
-        let mut rows = Vec::new();
-        for symmetry in [false, true] {
-            let mut cfg = xpcheck::model::Config::scenario(Scenario::Flush, Behaviour::Correct);
-            cfg.flush = false;
-            cfg.outbound = n;
-            let o = xpcheck::model::check::check(
-                cfg,
-                CheckOptions {
-                    symmetry,
-                    threads: 1,
-                    max_states: Some(max_states),
-                    max_depth: None,
-                    counterexamples: false,
-                },
-            );
-            println!(
-                "{:>8}  {:<8} {:>11} {:>11} {:>9.2} {:>10.0}  {}",
-                n,
-                if symmetry { "on" } else { "off" },
-                o.unique,
-                o.states,
-                o.seconds,
-                o.states as f64 / o.seconds.max(1e-9),
-                if o.complete { "yes" } else { "NO (bound)" }
-            );
-            rows.push(o);
-        }
-        if rows.iter().all(|o| o.complete) {
-            println!(
-                "          reduction: {:.2}x fewer unique states",
-                rows[0].unique as f64 / rows[1].unique as f64
-            );
-        }
+    print!("{}", xpcheck::bench::model(max_messages, max_states));
+    ExitCode::SUCCESS
+}
+
+fn bench_sim(seeds: u64, runs: usize, windows: u64) -> ExitCode {
+    if seeds == 0 || runs == 0 || windows == 0 {
+        return usage("--seeds, --runs and --windows must be at least 1");
     }
-    let _ = representative;
+    print!("{}", xpcheck::bench::sim(seeds, runs, windows));
     ExitCode::SUCCESS
 }
 
@@ -403,6 +386,11 @@ fn main() -> ExitCode {
             max_messages,
             max_states,
         }) => bench(max_messages, max_states),
+        Some(Command::BenchSim {
+            seeds,
+            runs,
+            windows,
+        }) => bench_sim(seeds, runs, windows),
         Some(Command::Sim {
             provider,
             seeds,
