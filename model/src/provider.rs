@@ -374,27 +374,14 @@ fn notify_step(
                 }
             }
         }
-        p.inbound = (p.inbound || f.contains(F::NOTIFY_BEGIN_INBOUND))
-            && !f.contains(F::NOTIFY_END_INBOUND);
-        p.outbound = (p.outbound || f.contains(F::NOTIFY_BEGIN_OUTBOUND))
-            && !f.contains(F::NOTIFY_END_OUTBOUND);
-        for (d, begin, end) in [
-            (
-                0,
-                F::NOTIFY_BEGIN_INBOUND_FLUSH,
-                F::NOTIFY_END_INBOUND_FLUSH,
-            ),
-            (
-                1,
-                F::NOTIFY_BEGIN_OUTBOUND_FLUSH,
-                F::NOTIFY_END_OUTBOUND_FLUSH,
-            ),
-        ] {
-            if f.contains(begin) {
-                p.flush[d] = true;
-            }
-            if f.contains(end) && b != Behaviour::FlushBitLeftSet {
-                p.flush[d] = false;
+        let req = f.requested();
+        p.inbound = req.inbound.unwrap_or(p.inbound);
+        p.outbound = req.outbound.unwrap_or(p.outbound);
+        for d in 0..2 {
+            match req.flush[d] {
+                Some(true) => p.flush[d] = true,
+                Some(false) if b != Behaviour::FlushBitLeftSet => p.flush[d] = false,
+                _ => {}
             }
         }
         let status = p.status(b);

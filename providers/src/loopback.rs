@@ -263,28 +263,12 @@ impl TransportLogon for LoopbackLogon {
                     }
                 }
             }
-            st.inbound = (st.inbound || f.contains(F::NOTIFY_BEGIN_INBOUND))
-                && !f.contains(F::NOTIFY_END_INBOUND);
-            st.outbound = (st.outbound || f.contains(F::NOTIFY_BEGIN_OUTBOUND))
-                && !f.contains(F::NOTIFY_END_OUTBOUND);
-            for (d, begin, end) in [
-                (
-                    0,
-                    F::NOTIFY_BEGIN_INBOUND_FLUSH,
-                    F::NOTIFY_END_INBOUND_FLUSH,
-                ),
-                (
-                    1,
-                    F::NOTIFY_BEGIN_OUTBOUND_FLUSH,
-                    F::NOTIFY_END_OUTBOUND_FLUSH,
-                ),
-            ] {
-                if f.contains(begin) {
-                    st.flush[d] = true;
-                }
-                if f.contains(end) {
-                    st.flush[d] = false;
-                }
+            // Directions and flushes are independent: any permitted mix in one call (TN-28).
+            let req = f.requested();
+            st.inbound = req.inbound.unwrap_or(st.inbound);
+            st.outbound = req.outbound.unwrap_or(st.outbound);
+            for d in 0..2 {
+                st.flush[d] = req.flush[d].unwrap_or(st.flush[d]);
             }
         }
         // Lock released: the row update is a callback (TN-6, TN-14, TN-22, TN-24, TN-8, TN-23).

@@ -41,7 +41,7 @@ pub use message::{EndMessageFlags, SubmitFlags};
 pub use props::PropTag;
 pub use spooler_notify::SpoolerNotifyFlags;
 pub use status::{ResourceMethods, StatusCode, StatusRowFlags};
-pub use transport_notify::TransportNotifyFlags;
+pub use transport_notify::{Requested, TransportNotifyFlags};
 
 /// Shared behaviour of every MAPI flag word (a `bitflags` type over `u32`).
 ///

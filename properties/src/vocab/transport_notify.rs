@@ -54,6 +54,68 @@ impl TransportNotifyFlags {
         let f = self.bits();
         (f & (f >> 16) & 0xC) != 0
     }
+
+    /// What the word asks of each direction: `Some(true)` begin, `Some(false)` end, `None`
+    /// untouched (END wins if both are set). Directions and flushes are independent, so any
+    /// permitted mix is handled in one call (TN-28, AMB-1).
+    pub fn requested(self) -> Requested {
+        let pick = |begin: Self, end: Self| {
+            if self.contains(end) {
+                Some(false)
+            } else if self.contains(begin) {
+                Some(true)
+            } else {
+                None
+            }
+        };
+        Requested {
+            inbound: pick(Self::NOTIFY_BEGIN_INBOUND, Self::NOTIFY_END_INBOUND),
+            outbound: pick(Self::NOTIFY_BEGIN_OUTBOUND, Self::NOTIFY_END_OUTBOUND),
+            flush: [
+                pick(
+                    Self::NOTIFY_BEGIN_INBOUND_FLUSH,
+                    Self::NOTIFY_END_INBOUND_FLUSH,
+                ),
+                pick(
+                    Self::NOTIFY_BEGIN_OUTBOUND_FLUSH,
+                    Self::NOTIFY_END_OUTBOUND_FLUSH,
+                ),
+            ],
+        }
+    }
+}
+
+/// Per-direction requests of a TransportNotify flag word (see [`TransportNotifyFlags::requested`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Requested {
+    /// NOTIFY_BEGIN_INBOUND / NOTIFY_END_INBOUND (TN-5, TN-22).
+    pub inbound: Option<bool>,
+    /// NOTIFY_BEGIN_OUTBOUND / NOTIFY_END_OUTBOUND (TN-13, TN-24).
+    pub outbound: Option<bool>,
+    /// `[inbound, outbound]` flush: BEGIN/END_*_FLUSH (TN-8..TN-12, TN-16, TN-23).
+    pub flush: [Option<bool>; 2],
+}
+
+#[cfg(test)]
+mod requested_tests {
+    use super::*;
+
+    #[test]
+    fn requested_decodes_each_direction() {
+        type F = TransportNotifyFlags;
+        let r = (F::NOTIFY_END_INBOUND | F::NOTIFY_BEGIN_OUTBOUND | F::NOTIFY_BEGIN_INBOUND_FLUSH)
+            .requested();
+        assert_eq!(r.inbound, Some(false));
+        assert_eq!(r.outbound, Some(true));
+        assert_eq!(r.flush, [Some(true), None]);
+        assert_eq!(F::NOTIFY_CANCEL_MESSAGE.requested(), Requested::default());
+        assert_eq!(
+            (F::NOTIFY_BEGIN_INBOUND | F::NOTIFY_END_INBOUND)
+                .requested()
+                .inbound,
+            Some(false)
+        );
+    }
 }
 
 #[cfg(test)]
