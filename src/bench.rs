@@ -63,21 +63,34 @@ pub fn model(max_messages: u8, max_states: usize) -> String {
 pub fn sim(seeds: u64, runs: usize, windows: u64) -> String {
     let opts = SimOptions::new(sim_config());
     let loopback = xpcheck_providers::by_name("loopback").expect("built in");
-    let (mut evs, mut sps, mut secs) = (Vec::new(), Vec::new(), Vec::new());
-    for _ in 0..runs {
-        let s = run_seeds(loopback.factory, &opts, 0, seeds);
-        evs.push(s.events as f64 / s.seconds.max(1e-9));
-        sps.push(s.seeds as f64 / s.seconds.max(1e-9));
-        secs.push(s.seconds);
+    let mut out = format!("sim benchmark: loopback, {seeds} seeds of the standard configuration, median of {runs} runs\n");
+    for watchdog in [true, false] {
+        let o = SimOptions {
+            watchdog_ms: if watchdog { opts.watchdog_ms } else { 0 },
+            ..opts
+        };
+        let (mut evs, mut sps, mut secs) = (Vec::new(), Vec::new(), Vec::new());
+        for _ in 0..runs {
+            let s = run_seeds(loopback.factory, &o, 0, seeds);
+            evs.push(s.events as f64 / s.seconds.max(1e-9));
+            sps.push(s.seeds as f64 / s.seconds.max(1e-9));
+            secs.push(s.seconds);
+        }
+        out += &format!(
+            "  {:<44} {:.3} s, {:.0} events/s, {:.0} seeds/s\n",
+            if watchdog {
+                "worker thread + watchdog (default):"
+            } else {
+                "same thread, watchdog off (one core):"
+            },
+            median(&mut secs),
+            median(&mut evs),
+            median(&mut sps)
+        );
     }
-    let mut out = format!(
-        "sim benchmark: loopback, {seeds} seeds of the standard configuration, one core, median of {runs} runs\n  \
-         {:.3} s, {:.0} events/s, {:.0} seeds/s\n\n\
-         first detection, median over {windows} disjoint windows of 100000 seeds:\n\
-         provider                           seeds   seconds\n",
-        median(&mut secs),
-        median(&mut evs),
-        median(&mut sps)
+    out += &format!(
+        "\nfirst detection, median over {windows} disjoint windows of 100000 seeds:\n\
+         provider                           seeds   seconds\n"
     );
     for p in xpcheck_providers::all()
         .into_iter()

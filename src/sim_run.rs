@@ -154,6 +154,13 @@ pub fn run_sim_with(
     let crash = s.crash.as_ref().map(|(c, run)| {
         let (kind, message) = match c {
             Crash::Panic { message, .. } => ("panic", message.clone()),
+            Crash::Deadlock { .. } => (
+                "deadlock",
+                format!(
+                    "no progress for {} ms: the provider blocked, e.g. on its own lock re-entered by TransportNotify inside a callback (AMB-21); the remaining seeds were not run",
+                    opts.watchdog_ms
+                ),
+            ),
             Crash::Hang { method, .. } => (
                 "hang",
                 format!(

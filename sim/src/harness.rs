@@ -34,6 +34,10 @@ pub struct SimOptions {
     pub max_steps: u32,
     /// Harness calls one entry point may make before it counts as hung (AMB-6 (c)).
     pub max_callbacks: u32,
+    /// Watchdog: a seed that makes no progress for this many milliseconds (a provider blocked
+    /// on its own lock, say) is reported as a deadlock and abandoned; 0 turns it off. Wall-clock
+    /// time only decides whether to give up, never what happens in a trace.
+    pub watchdog_ms: u32,
 }
 
 impl SimOptions {
@@ -45,6 +49,7 @@ impl SimOptions {
             yield_cancel_per_mille: 100,
             max_steps: 200,
             max_callbacks: 1000,
+            watchdog_ms: 10_000,
         }
     }
 }
@@ -58,6 +63,12 @@ pub enum Crash {
         after_seq: u64,
         /// The panic message.
         message: String,
+    },
+    /// The run made no progress within the watchdog budget: the provider blocked (typically
+    /// on its own lock, re-entered by TransportNotify inside a callback, AMB-21).
+    Deadlock {
+        /// Sequence number of the last event.
+        after_seq: u64,
     },
     /// An entry point made more harness calls than the budget without returning (AMB-6 (c)).
     Hang {
@@ -457,11 +468,40 @@ pub fn run_script(
     run_with(factory, opts, 0, Chooser::script(script))
 }
 
+/// The trace recorded so far (the watchdog reads it from a run it gave up on).
+pub fn events_so_far(h: &Harness) -> Vec<Event> {
+    match h.state.try_lock() {
+        Ok(st) => st.events.clone(),
+        Err(std::sync::TryLockError::Poisoned(p)) => p.into_inner().events.clone(),
+        Err(std::sync::TryLockError::WouldBlock) => Vec::new(),
+    }
+}
+
+/// Like [`run_seed`], telling `on_start` the harness before driving it (for the watchdog).
+pub fn run_seed_watched(
+    factory: crate::api::ProviderFactory,
+    opts: &SimOptions,
+    seed: u64,
+    on_start: &dyn Fn(&Arc<Harness>),
+) -> SeedRun {
+    run_inner(factory, opts, seed, Chooser::seeded(seed), on_start)
+}
+
 fn run_with(
     factory: crate::api::ProviderFactory,
     opts: &SimOptions,
     seed: u64,
     choose: Chooser,
+) -> SeedRun {
+    run_inner(factory, opts, seed, choose, &|_| {})
+}
+
+fn run_inner(
+    factory: crate::api::ProviderFactory,
+    opts: &SimOptions,
+    seed: u64,
+    choose: Chooser,
+    on_start: &dyn Fn(&Arc<Harness>),
 ) -> SeedRun {
     install_quiet_panic_hook();
     let wire = Wire::new();
@@ -493,6 +533,7 @@ fn run_with(
             wire.deliver(WireMessage { content: c });
         }
     }
+    on_start(&h);
     QUIET.with(|q| q.set(true));
     let result = catch_unwind(AssertUnwindSafe(|| drive(&h, &provider, opts)));
     QUIET.with(|q| q.set(false));

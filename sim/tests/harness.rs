@@ -166,3 +166,76 @@ fn panicking_free(_: Wire) -> Arc<dyn TransportProvider> {
     }
     Arc::new(Fine)
 }
+
+/// A provider that holds its own (non-reentrant) lock while calling back into the spooler: the
+/// TransportNotify injected inside that callback blocks on the same lock (AMB-21).
+fn deadlocking(_: Wire) -> Arc<dyn TransportProvider> {
+    struct Locky;
+    struct LockyLogon {
+        lock: std::sync::Mutex<()>,
+    }
+    impl TransportProvider for Locky {
+        fn transport_logon(
+            &self,
+            support: Support,
+            flags: &mut LogonFlags,
+        ) -> Result<Arc<dyn TransportLogon>, HResult> {
+            support.modify_status_row(StatusRowFlags::empty(), StatusCode::STATUS_AVAILABLE);
+            *flags = LogonFlags::empty();
+            Ok(Arc::new(LockyLogon {
+                lock: std::sync::Mutex::new(()),
+            }))
+        }
+    }
+    impl TransportLogon for LockyLogon {
+        fn transport_notify(&self, _: &mut TransportNotifyFlags, _: Option<NotifyData>) -> HResult {
+            let _guard = self.lock.lock();
+            HResult::S_OK
+        }
+        fn submit_message(
+            &self,
+            _: SubmitFlags,
+            msg: &Message,
+            r: &MsgRefOut,
+            _: &mut u32,
+        ) -> HResult {
+            let _guard = self.lock.lock();
+            r.set(2);
+            msg.read(); // a callback with the lock held: an injected TransportNotify blocks
+            HResult::S_OK
+        }
+        fn end_message(&self, _: u32, _: &mut EndMessageFlags) -> HResult {
+            HResult::S_OK
+        }
+        fn start_message(&self, _: u32, _: &Message, _: &MsgRefOut) -> HResult {
+            HResult::S_OK
+        }
+        fn poll(&self, incoming: &mut u32) -> HResult {
+            *incoming = 0;
+            HResult::S_OK
+        }
+        fn flush_queues(&self, _: FlushFlags) -> HResult {
+            HResult::S_OK
+        }
+        fn transport_logoff(&self, _: LogoffFlags) -> HResult {
+            HResult::S_OK
+        }
+    }
+    Arc::new(Locky)
+}
+
+#[test]
+fn a_deadlocking_provider_is_reported_by_the_watchdog() {
+    let mut o = opts();
+    o.inject_per_mille = 1000; // always inject inside callbacks
+    o.watchdog_ms = 300;
+    let s = run_seeds(deadlocking, &o, 0, 50);
+    let (crash, run) = s.crash.expect("the deadlock is reported");
+    assert!(matches!(crash, Crash::Deadlock { .. }), "{crash:?}");
+    let last = run.events.last().expect("trace up to the deadlock");
+    assert!(
+        last.to_json_line().contains("transport_notify"),
+        "{}",
+        last.to_json_line()
+    );
+}
