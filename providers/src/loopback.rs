@@ -12,13 +12,13 @@
 //! 3. **Keep the status row exact** and update it before TransportNotify returns (TN-6, TN-14,
 //!    TN-22, TN-24, STAT-4); set and clear the flush bits (TN-8, TN-12, TN-23, FQ-2).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use xpcheck_properties::event::NotifyData;
+use xpcheck_properties::event::{MsgId, NotifyData};
 use xpcheck_properties::vocab::{
-    EndMessageFlags, FlushFlags, HResult, LogoffFlags, LogonFlags, StatusCode as St,
-    StatusRowFlags, SubmitFlags, TransportNotifyFlags as F,
+    EndMessageFlags, FlushFlags, HResult, LogoffFlags, LogonFlags, SpoolerNotifyFlags,
+    StatusCode as St, StatusRowFlags, SubmitFlags, TransportNotifyFlags as F,
 };
 use xpcheck_sim::api::{
     Message, MsgRefOut, Props, Support, TransportLogon, TransportProvider, Wire, WireMessage,
@@ -75,6 +75,8 @@ impl TransportProvider for Loopback {
 struct Flight {
     inbound: bool,
     cancelled: bool,
+    /// Outbound: kept for later because the remote system was offline (EM-2 END_DONT_RESEND).
+    held: Option<MsgId>,
 }
 
 #[derive(Default)]
@@ -86,6 +88,8 @@ struct State {
     next_ref: u32,
     flights: BTreeMap<u32, Flight>,
     kept: Option<Message>,
+    /// Deferred outbound messages to announce with NOTIFY_SENTDEFERRED when back online (DEF-4).
+    deferred: BTreeSet<MsgId>,
 }
 
 impl State {
@@ -133,7 +137,7 @@ impl LoopbackLogon {
                 r,
                 Flight {
                     inbound,
-                    cancelled: false,
+                    ..Flight::default()
                 },
             );
             r
@@ -174,6 +178,18 @@ impl LoopbackLogon {
         Ok(())
     }
 
+    /// Back online: ask the spooler to resubmit each deferred message (SPN-11, DEF-4). One at a
+    /// time, the lock released around each callback, an abort possibly arriving in between.
+    fn announce_deferred(&self) {
+        while self.wire.is_online() {
+            let Some(id) = self.lock().deferred.pop_first() else {
+                return;
+            };
+            self.support
+                .spooler_notify(SpoolerNotifyFlags::NOTIFY_SENTDEFERRED, Some(id));
+        }
+    }
+
     fn write_row(&self) {
         let (changed, row) = {
             let mut st = self.lock();
@@ -195,6 +211,13 @@ impl LoopbackLogon {
             out.set(r);
         }
         self.check(r, false)?;
+        if !self.wire.is_online() {
+            // Store and forward: keep it, answer END_DONT_RESEND in EndMessage (EM-2, DEF-4).
+            if let Some(f) = self.lock().flights.get_mut(&r) {
+                f.held = Some(msg.id());
+            }
+            return Ok(());
+        }
         self.wire.send(WireMessage {
             content: msg.id().0,
         });
@@ -244,6 +267,12 @@ impl TransportLogon for LoopbackLogon {
         let f = *flags;
         {
             let mut st = self.lock();
+            if let (true, Some(NotifyData::EntryId(id))) =
+                (f.contains(F::NOTIFY_ABORT_DEFERRED), data)
+            {
+                // The entry id, not a msg-ref (TN-3, AMB-2): never announce it again (DEF-7).
+                st.deferred.remove(&id);
+            }
             if f.contains(F::NOTIFY_CANCEL_MESSAGE) && !f.contains(F::NOTIFY_ABORT_DEFERRED) {
                 if let Some(NotifyData::MsgRef(r)) = data {
                     // The spooler names the message by the cell as it read it: our ref, or the
@@ -298,8 +327,15 @@ impl TransportLogon for LoopbackLogon {
     }
 
     fn end_message(&self, msg_ref: u32, flags: &mut EndMessageFlags) -> HResult {
-        self.finish(msg_ref);
-        *flags = EndMessageFlags::empty(); // sent (EM-2)
+        let mut st = self.lock();
+        let flight = st.flights.remove(&msg_ref).unwrap_or_default();
+        *flags = match flight.held {
+            Some(id) if !flight.cancelled => {
+                st.deferred.insert(id);
+                EndMessageFlags::END_DONT_RESEND // deferred: SENTDEFERRED follows (EM-2, EM-6)
+            }
+            _ => EndMessageFlags::empty(), // sent, or cancelled (EM-2)
+        };
         HResult::S_OK // EM-5
     }
 
@@ -330,6 +366,7 @@ impl TransportLogon for LoopbackLogon {
     }
 
     fn poll(&self, incoming: &mut u32) -> HResult {
+        self.announce_deferred();
         let kept = self.lock().kept.take(); // never hold the lock across a callback (AMB-21)
         if let Some(old) = kept {
             old.read(); // the flaw: lpMessage is dead after StartMessage returned (SM-3)
@@ -339,6 +376,7 @@ impl TransportLogon for LoopbackLogon {
     }
 
     fn flush_queues(&self, flags: FlushFlags) -> HResult {
+        self.announce_deferred(); // FQ-7
         {
             let mut st = self.lock();
             st.flush[0] |= flags.contains(FlushFlags::FLUSH_DOWNLOAD);

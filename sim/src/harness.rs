@@ -99,6 +99,7 @@ pub(crate) struct State {
 
 /// The harness shared by the support object, message objects and the scheduler.
 pub struct Harness {
+    wire: Wire,
     state: Mutex<State>,
     logon: Mutex<Option<Arc<dyn TransportLogon>>>,
 }
@@ -507,6 +508,7 @@ fn run_inner(
     let wire = Wire::new();
     let provider = factory(wire.clone());
     let h = Arc::new(Harness {
+        wire: wire.clone(),
         state: Mutex::new(State {
             opts: *opts,
             choose,
@@ -571,6 +573,12 @@ fn drive(h: &Arc<Harness>, provider: &Arc<dyn TransportProvider>, opts: &SimOpti
                 .allowed(&st.session, &st.opts.config, true, true, &mut moves);
             if moves.is_empty() {
                 return;
+            }
+            // The remote system goes offline or comes back now and then (store-and-forward:
+            // a provider may defer outbound mail meanwhile, EM-2, DEF-4).
+            if st.choose.chance(50) {
+                let online = h.wire.is_online();
+                h.wire.set_online(!online);
             }
             // Logging off ends the run: rare (1 in 40 per other move) so runs get somewhere.
             let weight = |m: &SpoolerMove| {

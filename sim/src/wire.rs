@@ -16,6 +16,7 @@ pub struct WireMessage {
 struct Queues {
     inbound: VecDeque<WireMessage>,
     sent: Vec<WireMessage>,
+    offline: bool,
 }
 
 /// Shared handle on the simulated messaging system.
@@ -55,6 +56,16 @@ impl Wire {
     /// Provider side: transmit an outbound message.
     pub fn send(&self, m: WireMessage) {
         self.queues().sent.push(m);
+    }
+
+    /// Harness side: the remote system goes offline or comes back.
+    pub fn set_online(&self, online: bool) {
+        self.queues().offline = !online;
+    }
+
+    /// Provider side: can messages be transmitted now?
+    pub fn is_online(&self) -> bool {
+        !self.queues().offline
     }
 
     /// Messages transmitted so far.
