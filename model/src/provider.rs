@@ -146,6 +146,16 @@ fn raise_critical(p: &mut Provider, run: &mut Run, ev: &mut Vec<Body>) {
     run.pc = 6;
 }
 
+/// What an entry point returns after raising NOTIFY_CRITICAL_ERROR: an error (SPN-8), or S_OK
+/// for the faulty `CriticalThenOk`.
+fn critical_return(b: Behaviour) -> H {
+    if b == Behaviour::CriticalThenOk {
+        H::S_OK
+    } else {
+        H::MAPI_E_CALL_FAILED
+    }
+}
+
 /// SpoolerYield; the spooler answers MAPI_W_CANCEL_MESSAGE on branch 1 (YLD-3, YLD-4).
 fn spooler_yield(run: &mut Run, choice: u8, ev: &mut Vec<Body>) {
     let result = if choice == 1 {
@@ -520,11 +530,7 @@ fn submit_step(
         }
         _ => {
             let hr = if run.critical {
-                if b == Behaviour::CriticalThenOk {
-                    H::S_OK
-                } else {
-                    H::MAPI_E_CALL_FAILED
-                }
+                critical_return(b)
             } else if run.cancelled {
                 H::MAPI_E_USER_CANCEL
             } else {
@@ -634,11 +640,7 @@ fn start_step(
         }
         _ => {
             let hr = if run.critical {
-                if b == Behaviour::CriticalThenOk {
-                    H::S_OK
-                } else {
-                    H::MAPI_E_CALL_FAILED
-                }
+                critical_return(b)
             } else {
                 H::S_OK
             };
