@@ -13,14 +13,26 @@ fn loopback_conforms_on_generated_scripts() {
     assert!(find_minimal(p.factory, &SimOptions::new(sim_config()), 300, 400).is_none());
 }
 
-#[test]
-fn a_broken_provider_shrinks_to_a_minimal_script() {
-    let p = xpcheck::builtin::by_name("loopback-cancel-ignored").expect("built in");
+fn minimal_snapshot(name: &str) {
+    let p = xpcheck::builtin::by_name(name).expect("built in");
     let opts = SimOptions::new(sim_config());
-    let m = find_minimal(p.factory, &opts, 300, 400).expect("proptest finds the cancel bug");
-    assert!(m.script.len() < 64, "shrunk to {} bytes", m.script.len());
+    let m = find_minimal(p.factory, &opts, 500, 400)
+        .unwrap_or_else(|| panic!("proptest finds {name}'s bug"));
+    assert!(
+        m.script.len() < 128,
+        "{name}: shrunk to {} bytes",
+        m.script.len()
+    );
     // The minimal script is a regression case: it still fails when replayed.
-    assert!(failed(&run_script(p.factory, &opts, &m.script)));
+    let again = run_script(p.factory, &opts, &m.script);
+    assert!(failed(&again));
+    for f in again.judged.errors() {
+        assert!(
+            p.breaks.contains(&f.rule),
+            "{name}: {} is not in its breaks",
+            f.rule
+        );
+    }
     let mut text = format!("script ({} bytes): {:?}\n", m.script.len(), m.script);
     // The trace up to the first violation.
     for e in &m.run.events {
@@ -44,6 +56,18 @@ fn a_broken_provider_shrinks_to_a_minimal_script() {
         }
     }
     insta::with_settings!({ snapshot_path => "../snapshots", prepend_module_to_snapshot => false }, {
-        insta::assert_snapshot!("proptest_minimal__loopback-cancel-ignored", text);
+        insta::assert_snapshot!(format!("proptest_minimal__{name}"), text);
     });
+}
+
+#[test]
+fn every_broken_provider_shrinks_to_a_minimal_script() {
+    let broken: Vec<_> = xpcheck::builtin::all()
+        .into_iter()
+        .filter(|p| !p.breaks.is_empty())
+        .collect();
+    assert_eq!(broken.len(), 9);
+    for p in broken {
+        minimal_snapshot(p.name);
+    }
 }
