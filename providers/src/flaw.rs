@@ -28,6 +28,8 @@ pub enum Flaw {
     /// Reads its status word, calls back into the spooler, then writes the stale word back with
     /// STATUS_OUTBOUND_ACTIVE added: a read-modify-write outside the lock.
     StatusWordRmw,
+    /// Copies nontransmittable properties of inbound mail into the new message.
+    CopiesNontransmittable,
 }
 
 impl Flaw {
@@ -42,6 +44,7 @@ impl Flaw {
         Flaw::TouchAfterStartMessage,
         Flaw::YieldInFlush,
         Flaw::StatusWordRmw,
+        Flaw::CopiesNontransmittable,
     ];
 
     /// Provider name.
@@ -56,6 +59,7 @@ impl Flaw {
             Flaw::TouchAfterStartMessage => "loopback-touch-after-start",
             Flaw::YieldInFlush => "loopback-yield-in-flush",
             Flaw::StatusWordRmw => "loopback-status-rmw",
+            Flaw::CopiesNontransmittable => "loopback-copies-nontransmittable",
         }
     }
 
@@ -71,6 +75,7 @@ impl Flaw {
             Flaw::TouchAfterStartMessage => &["SM-3"],
             Flaw::YieldInFlush => &["TN-10", "TN-16"],
             Flaw::StatusWordRmw => &["STAT-4"],
+            Flaw::CopiesNontransmittable => &["SM-8"],
         }
     }
 
@@ -98,6 +103,9 @@ impl Flaw {
             Flaw::StatusWordRmw => {
                 "loopback that read-modify-writes its status word around a callback"
             }
+            Flaw::CopiesNontransmittable => {
+                "loopback that stores nontransmittable properties of inbound mail"
+            }
         }
     }
 
@@ -119,6 +127,9 @@ impl Flaw {
             }
             Flaw::YieldInFlush => |w| Arc::new(Loopback::flawed(w, Flaw::YieldInFlush)),
             Flaw::StatusWordRmw => |w| Arc::new(Loopback::flawed(w, Flaw::StatusWordRmw)),
+            Flaw::CopiesNontransmittable => {
+                |w| Arc::new(Loopback::flawed(w, Flaw::CopiesNontransmittable))
+            }
         }
     }
 }

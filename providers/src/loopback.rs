@@ -220,6 +220,7 @@ impl LoopbackLogon {
         }
         self.wire.send(WireMessage {
             content: msg.id().0,
+            nontransmittable: false,
         });
         msg.set_responsibility();
         self.check(r, false)?;
@@ -245,8 +246,11 @@ impl LoopbackLogon {
         r: u32,
         m: WireMessage,
     ) -> Result<(), Cancelled> {
+        // Store only transmittable properties (SM-8).
+        let nontransmittable = m.nontransmittable && self.has(Flaw::CopiesNontransmittable);
         msg.set_props(Props {
             content: Some(m.content),
+            nontransmittable,
             ..Props::default()
         });
         if self.has(Flaw::MsgRefAfterTransfer) {

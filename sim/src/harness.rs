@@ -171,8 +171,10 @@ impl Harness {
         result
     }
 
+    /// Inside a callback: maybe a TransportNotify on the notify thread, or a client's
+    /// AbortSubmit of a queued message (store side, DEF-1..DEF-3), as the conforming spooler allows.
     fn maybe_inject(self: &Arc<Self>) {
-        let call = {
+        let mv = {
             let mut st = self.lock();
             if st.notify_busy {
                 return;
@@ -184,23 +186,32 @@ impl Harness {
             let mut moves = Vec::new();
             st.spooler
                 .allowed(&st.session, &st.opts.config, false, true, &mut moves);
-            let notify: Vec<Call> = moves
-                .into_iter()
-                .filter_map(|m| {
-                    if let SpoolerMove::Notify(c) = m {
-                        Some(c)
-                    } else {
-                        None
-                    }
-                })
-                .collect();
-            if notify.is_empty() {
+            moves.retain(|m| matches!(m, SpoolerMove::Notify(_) | SpoolerMove::AbortSubmit(_)));
+            if moves.is_empty() {
                 return;
             }
-            let i = st.choose.below(notify.len() as u32) as usize;
-            notify[i]
+            let i = st.choose.below(moves.len() as u32) as usize;
+            if let SpoolerMove::AbortSubmit(slot) = moves[i] {
+                Self::abort_submit(&mut st, slot);
+                return;
+            }
+            moves[i]
         };
-        self.notify(call);
+        if let SpoolerMove::Notify(call) = mv {
+            self.notify(call);
+        }
+    }
+
+    fn abort_submit(st: &mut State, slot: u8) {
+        st.threads.push(Thread::Client(1));
+        Self::record(
+            st,
+            Body::AbortSubmit {
+                msg: out_id(slot),
+                hr: HResult::S_OK,
+            },
+        );
+        st.threads.pop();
     }
 
     /// TransportNotify on the notify thread (top level or injected inside a callback).
@@ -412,13 +423,14 @@ impl Harness {
                 self.end(ret(Method::ValidateState, hr));
             }
             Call::Logoff => {
-                self.begin(
-                    Method::TransportLogoff,
-                    Body::TransportLogoff {
-                        flags: LogoffFlags::empty(),
-                    },
-                );
-                let hr = l.transport_logoff(LogoffFlags::empty());
+                // 0, LOGOFF_NORMAL or LOGOFF_HURRY: providers must accept all three (AMB-19).
+                let flags = match self.lock().choose.below(3) {
+                    0 => LogoffFlags::empty(),
+                    1 => LogoffFlags::LOGOFF_NORMAL,
+                    _ => LogoffFlags::LOGOFF_HURRY,
+                };
+                self.begin(Method::TransportLogoff, Body::TransportLogoff { flags });
+                let hr = l.transport_logoff(flags);
                 self.end(ret(Method::TransportLogoff, hr));
             }
             Call::Logon | Call::Notify { .. } => {}
@@ -532,7 +544,12 @@ fn run_inner(
             st.threads.push(Thread::Wire);
             Harness::record(&mut st, Body::MailArrived { content: c });
             st.threads.pop();
-            wire.deliver(WireMessage { content: c });
+            // Some inbound mail carries nontransmittable properties (SM-8).
+            let nontransmittable = st.choose.chance(300);
+            wire.deliver(WireMessage {
+                content: c,
+                nontransmittable,
+            });
         }
     }
     on_start(&h);
@@ -608,18 +625,7 @@ fn drive(h: &Arc<Harness>, provider: &Arc<dyn TransportProvider>, opts: &SimOpti
                 let mut st = h.lock();
                 Harness::record(&mut st, Body::TimePasses { secs: 30 });
             }
-            SpoolerMove::AbortSubmit(slot) => {
-                let mut st = h.lock();
-                st.threads.push(Thread::Client(1));
-                Harness::record(
-                    &mut st,
-                    Body::AbortSubmit {
-                        msg: out_id(slot),
-                        hr: HResult::S_OK,
-                    },
-                );
-                st.threads.pop();
-            }
+            SpoolerMove::AbortSubmit(slot) => Harness::abort_submit(&mut h.lock(), slot),
         }
     }
 }

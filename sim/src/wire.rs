@@ -6,10 +6,13 @@ use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
 
 /// A message on the wire.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct WireMessage {
     /// Identity of the wire message (the `content` of events).
     pub content: u32,
+    /// It carries nontransmittable properties, which a provider must not store in the inbound
+    /// message (SM-8).
+    pub nontransmittable: bool,
 }
 
 #[derive(Debug, Default)]
