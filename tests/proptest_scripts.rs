@@ -66,7 +66,7 @@ fn every_broken_provider_shrinks_to_a_minimal_script() {
         .into_iter()
         .filter(|p| !p.breaks.is_empty())
         .collect();
-    assert_eq!(broken.len(), 10);
+    assert_eq!(broken.len(), 11);
     for p in broken {
         minimal_snapshot(p.name);
     }

@@ -30,6 +30,8 @@ pub enum Flaw {
     StatusWordRmw,
     /// Copies nontransmittable properties of inbound mail into the new message.
     CopiesNontransmittable,
+    /// Raises NOTIFY_CRITICAL_ERROR before answering MAPI_E_NOT_ME for a foreign address type.
+    CriticalOnNotMe,
 }
 
 impl Flaw {
@@ -45,6 +47,7 @@ impl Flaw {
         Flaw::YieldInFlush,
         Flaw::StatusWordRmw,
         Flaw::CopiesNontransmittable,
+        Flaw::CriticalOnNotMe,
     ];
 
     /// Provider name.
@@ -60,6 +63,7 @@ impl Flaw {
             Flaw::YieldInFlush => "loopback-yield-in-flush",
             Flaw::StatusWordRmw => "loopback-status-rmw",
             Flaw::CopiesNontransmittable => "loopback-copies-nontransmittable",
+            Flaw::CriticalOnNotMe => "loopback-critical-on-not-me",
         }
     }
 
@@ -76,6 +80,7 @@ impl Flaw {
             Flaw::YieldInFlush => &["TN-10", "TN-16"],
             Flaw::StatusWordRmw => &["STAT-4"],
             Flaw::CopiesNontransmittable => &["SM-8"],
+            Flaw::CriticalOnNotMe => &["SUB-5"],
         }
     }
 
@@ -106,6 +111,9 @@ impl Flaw {
             Flaw::CopiesNontransmittable => {
                 "loopback that stores nontransmittable properties of inbound mail"
             }
+            Flaw::CriticalOnNotMe => {
+                "loopback that raises NOTIFY_CRITICAL_ERROR before answering MAPI_E_NOT_ME"
+            }
         }
     }
 
@@ -130,6 +138,7 @@ impl Flaw {
             Flaw::CopiesNontransmittable => {
                 |w| Arc::new(Loopback::flawed(w, Flaw::CopiesNontransmittable))
             }
+            Flaw::CriticalOnNotMe => |w| Arc::new(Loopback::flawed(w, Flaw::CriticalOnNotMe)),
         }
     }
 }

@@ -319,6 +319,14 @@ impl TransportLogon for LoopbackLogon {
         out: &MsgRefOut,
         _parm: &mut u32,
     ) -> HResult {
+        if msg.address_type() != "LOOP" {
+            // Not ours: refuse before touching it, so the spooler routes it elsewhere (SUB-5).
+            if self.has(Flaw::CriticalOnNotMe) {
+                self.support
+                    .spooler_notify(SpoolerNotifyFlags::NOTIFY_CRITICAL_ERROR, None);
+            }
+            return HResult::MAPI_E_NOT_ME;
+        }
         let r = self.begin(false, out);
         match self.submit(msg, out, r) {
             // Stays in flight until EndMessage: a cancel may still come (TN-18).

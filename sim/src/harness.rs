@@ -310,9 +310,16 @@ impl Harness {
                 self.end(ret(Method::AddressTypes, hr));
             }
             Call::Submit { slot, resubmission } => {
+                // Mostly mail for the loopback address type; sometimes for another transport (LIFE-24).
+                let address_type = if self.lock().choose.chance(150) {
+                    "X400"
+                } else {
+                    "LOOP"
+                };
                 let msg = Message {
                     h: self.clone(),
                     id: out_id(slot),
+                    address_type,
                 };
                 let flags = if resubmission {
                     SubmitFlags::BEGIN_DEFERRED
@@ -370,6 +377,7 @@ impl Harness {
                 let msg = Message {
                     h: self.clone(),
                     id,
+                    address_type: "LOOP",
                 };
                 let cell = MsgRefOut {
                     h: self.clone(),

@@ -55,12 +55,19 @@ pub struct Props {
 pub struct Message {
     pub(crate) h: Arc<Harness>,
     pub(crate) id: MsgId,
+    pub(crate) address_type: &'static str,
 }
 
 impl Message {
     /// The entry id (outbound) or object identity (inbound).
     pub fn id(&self) -> MsgId {
         self.id
+    }
+
+    /// The recipients' PR_ADDRTYPE (LIFE-24): a provider answers MAPI_E_NOT_ME, before any
+    /// transfer, for an address type it does not handle (SUB-5).
+    pub fn address_type(&self) -> &'static str {
+        self.address_type
     }
 
     /// Read message data (the outbound transfer, SUB-4).

@@ -172,6 +172,10 @@ fn on_submit_return<S: Sink>(cx: &mut Cx<'_, S>, hr: HResult, parm: Option<u32>)
     if hr == HResult::MAPI_E_BUSY || hr == HResult::MAPI_E_NOT_ME {
         require!(cx, Rid::Sub5, !m.modified, Provider,
             "SubmitMessage for {id} returned {hr} after changing the message; {hr} means nothing was processed (SUB-5)");
+        // BUSY / NOT_ME ask the spooler to retry or route elsewhere; NOTIFY_CRITICAL_ERROR ends
+        // the logon (SPN-7). Raising it for a routine refusal contradicts the code's meaning.
+        require!(cx, Rid::Sub5, !f.critical, Provider,
+            "SubmitMessage for {id} raised NOTIFY_CRITICAL_ERROR and returned {hr}: a routine refusal is not a severe error, and the critical error ends the logon (SUB-5, SUB-10, SPN-7)");
     }
     if hr == HResult::MAPI_E_WAIT || hr == HResult::MAPI_E_NETWORK_ERROR {
         require!(cx, Rid::Sub6, parm.unwrap_or(0) != 0, Provider,

@@ -1458,3 +1458,38 @@ fn stat4_stale_status_word_written_later() {
     );
     t.clean();
 }
+
+#[test]
+fn sub5_critical_error_on_a_routine_refusal() {
+    let mut t = T::active();
+    t.ev(
+        SP,
+        Body::SubmitMessage {
+            flags: SubmitFlags::empty(),
+            msg: M1,
+            msg_ref: 0,
+        },
+    )
+    .ev(SP, Body::MsgRefWrite { value: 5 })
+    .ev(
+        SP,
+        Body::SpoolerNotify {
+            flags: N::NOTIFY_CRITICAL_ERROR,
+            entry_id: None,
+        },
+    )
+    .ev(SP, ret(Method::SubmitMessage, H::MAPI_E_NOT_ME));
+    t.only("SUB-5");
+    let mut t = T::active();
+    t.ev(
+        SP,
+        Body::SubmitMessage {
+            flags: SubmitFlags::empty(),
+            msg: M1,
+            msg_ref: 0,
+        },
+    )
+    .ev(SP, Body::MsgRefWrite { value: 5 })
+    .ev(SP, ret(Method::SubmitMessage, H::MAPI_E_NOT_ME));
+    t.clean();
+}
