@@ -13,7 +13,7 @@
 //!    TN-22, TN-24, STAT-4); set and clear the flush bits (TN-8, TN-12, TN-23, FQ-2).
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::Arc;
 
 use xpcheck_properties::event::{MsgId, NotifyData};
 use xpcheck_properties::vocab::{
@@ -23,6 +23,7 @@ use xpcheck_properties::vocab::{
 use xpcheck_sim::api::{
     Message, MsgRefOut, Props, Support, TransportLogon, TransportProvider, Wire, WireMessage,
 };
+use xpcheck_sim::sync::{Mutex, MutexGuard};
 
 use crate::flaw::Flaw;
 

@@ -13,6 +13,7 @@ pub mod harness;
 pub mod objects;
 pub mod script;
 pub mod seeds;
+pub mod sync;
 pub mod wire;
 
 pub use harness::{run_script, run_seed, Crash, SeedRun, SimOptions};
