@@ -150,15 +150,7 @@ pub fn run_check(
     let rules = Rid::ALL
         .iter()
         .map(|&r| {
-            let status = if violated.contains(&r) {
-                Status::Violated
-            } else if !complete {
-                Status::Incomplete
-            } else if checks[r as usize] == 0 {
-                Status::NotExercised
-            } else {
-                Status::Pass
-            };
+            let status = Status::of(violated.contains(&r), complete, checks[r as usize]);
             debug_assert!(status != Status::Violated || r.kind() == CheckKind::Monitor);
             RuleResult {
                 id: r.id(),

@@ -307,15 +307,11 @@ fn replay(provider: &str, seed: u64, trace_out: Option<&std::path::Path>) -> Exi
             return usage(format!("cannot write {}: {e}", path.display()));
         }
     }
-    for e in &run.events {
-        println!("{}", xpcheck::properties::render::step_line(e));
-        for f in run.judged.findings.iter().filter(|f| f.seq == e.seq) {
-            println!(
-                "          ^^^ {} [{:?}, blame {:?}]: {}",
-                f.rule, f.severity, f.blame, f.message
-            );
-        }
-    }
+    let findings = &run.judged.findings;
+    print!(
+        "{}",
+        xpcheck::properties::render::annotated(&run.events, findings, |_| true, false)
+    );
     if let Some(c) = &run.crash {
         println!("provider crashed: {c:?}");
     }

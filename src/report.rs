@@ -6,7 +6,7 @@
 use serde::Serialize;
 use xpcheck_properties::event::Event;
 use xpcheck_properties::judge::Finding;
-use xpcheck_properties::render::step_line;
+use xpcheck_properties::render::annotated;
 
 /// Verdict of a whole run or one rule.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -23,6 +23,20 @@ pub enum Status {
 }
 
 impl Status {
+    /// A rule's verdict: violated anywhere; else no verdict if the run was cut; else pass if
+    /// some check evaluated it, `not_exercised` if none did.
+    pub fn of(violated: bool, complete: bool, checks: u64) -> Status {
+        if violated {
+            Status::Violated
+        } else if !complete {
+            Status::Incomplete
+        } else if checks == 0 {
+            Status::NotExercised
+        } else {
+            Status::Pass
+        }
+    }
+
     /// The word used in tables and JSON.
     pub fn word(self) -> &'static str {
         match self {
@@ -129,20 +143,7 @@ impl CounterexampleReport {
             "counterexample for {} — {}\n  {origin}; replay: {}\n",
             self.rule, self.summary, self.replay
         );
-        for ev in &self.events {
-            out += &step_line(ev);
-            out.push('\n');
-            for f in self
-                .findings
-                .iter()
-                .filter(|f| f.seq == ev.seq && f.rule == self.rule)
-            {
-                out += &format!(
-                    "          ^^^ {} [{:?}, blame {:?}]: {}\n",
-                    f.rule, f.severity, f.blame, f.message
-                );
-            }
-        }
+        out += &annotated(&self.events, &self.findings, |f| f.rule == self.rule, false);
         out
     }
 }

@@ -180,13 +180,8 @@ pub fn run_sim_with(
     let rules = Rid::ALL
         .iter()
         .map(|&r| {
-            let status = if s.violations.iter().any(|v| v.rule == r) {
-                Status::Violated
-            } else if s.checks[r as usize] == 0 {
-                Status::NotExercised
-            } else {
-                Status::Pass
-            };
+            let violated = s.violations.iter().any(|v| v.rule == r);
+            let status = Status::of(violated, true, s.checks[r as usize]);
             RuleResult {
                 id: r.id(),
                 status,

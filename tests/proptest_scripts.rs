@@ -2,7 +2,7 @@
 //! provider's failure shrinks to a minimal script, kept here as an insta snapshot (a regression
 //! case replayed on every run).
 
-use xpcheck::properties::render::step_line;
+use xpcheck::properties::render::annotated;
 use xpcheck::sim::script::{failed, find_minimal};
 use xpcheck::sim::{run_script, SimOptions};
 use xpcheck::sim_run::sim_config;
@@ -35,26 +35,7 @@ fn minimal_snapshot(name: &str) {
     }
     let mut text = format!("script ({} bytes): {:?}\n", m.script.len(), m.script);
     // The trace up to the first violation.
-    for e in &m.run.events {
-        text += &step_line(e);
-        text.push('\n');
-        let found: Vec<_> = m
-            .run
-            .judged
-            .findings
-            .iter()
-            .filter(|f| f.seq == e.seq)
-            .collect();
-        for f in &found {
-            text += &format!(
-                "          ^^^ {} [{:?}]: {}\n",
-                f.rule, f.severity, f.message
-            );
-        }
-        if !found.is_empty() {
-            break;
-        }
-    }
+    text += &annotated(&m.run.events, &m.run.judged.findings, |_| true, true);
     insta::with_settings!({ snapshot_path => "../snapshots", prepend_module_to_snapshot => false }, {
         insta::assert_snapshot!(format!("proptest_minimal__{name}"), text);
     });

@@ -1,6 +1,7 @@
 //! Human-readable rendering of events, shared by every engine's counterexamples.
 
 use crate::event::{Body, Event, NotifyData};
+use crate::judge::Finding;
 use crate::vocab::{EndMessageFlags, FlagWord, LogonFlags, TransportNotifyFlags};
 
 /// One event as a call-like line: `TransportNotify(NOTIFY_CANCEL_MESSAGE, msg_ref=5)`.
@@ -134,4 +135,37 @@ pub fn step_line(ev: &Event) -> String {
         ev.thread.name(),
         describe(ev)
     )
+}
+
+/// A finding, printed under the step it was found at.
+pub fn finding_line(f: &Finding) -> String {
+    format!(
+        "          ^^^ {} [{:?}, blame {:?}]: {}",
+        f.rule, f.severity, f.blame, f.message
+    )
+}
+
+/// Events as numbered step lines, each followed by the findings `keep` selects at that step.
+/// With `stop_at_first` the trace ends at the first step that has one.
+pub fn annotated(
+    events: &[Event],
+    findings: &[Finding],
+    keep: impl Fn(&Finding) -> bool,
+    stop_at_first: bool,
+) -> String {
+    let mut out = String::new();
+    for ev in events {
+        out += &step_line(ev);
+        out.push('\n');
+        let mut found = false;
+        for f in findings.iter().filter(|f| f.seq == ev.seq && keep(f)) {
+            out += &finding_line(f);
+            out.push('\n');
+            found = true;
+        }
+        if found && stop_at_first {
+            break;
+        }
+    }
+    out
 }
