@@ -336,17 +336,13 @@ impl XpModel {
                 body,
             };
             *seq += 1;
-            if ev.body.is_harness_call() || matches!(ev.body, Body::Return { .. }) {
-                // The provider's side; nothing for the spooler to learn beyond the session.
-            }
             ls.spooler.observe(&ev, &ls.judge);
             ls.judge
                 .observe(&cfg.settings, &ev, &mut sink)
                 .expect("the model only makes well-formed traces");
             events.push(ev);
         }
-        if let Some(c) = redelivery(ls, &events[events.len().saturating_sub(3)..]) {
-            let _ = c;
+        if delivers_cancelled(ls, &events[events.len().saturating_sub(3)..]) {
             state.redelivered = true;
         }
         state.violations |= sink.violations;
@@ -355,15 +351,13 @@ impl XpModel {
 }
 
 /// Did these events deliver a wire message whose delivery had been cancelled before?
-fn redelivery(ls: &LogonState, evs: &[Event]) -> Option<u32> {
-    evs.iter().find_map(|e| match e.body {
-        Body::SaveChanges { .. } => ls
+fn delivers_cancelled(ls: &LogonState, evs: &[Event]) -> bool {
+    evs.iter()
+        .any(|e| matches!(e.body, Body::SaveChanges { .. }))
+        && ls
             .main
             .and_then(|r| r.content)
-            .filter(|c| ls.provider.cancelled_contents & (1 << c) != 0)
-            .map(u32::from),
-        _ => None,
-    })
+            .is_some_and(|c| ls.provider.cancelled_contents & (1 << c) != 0)
 }
 
 fn call_body(ls: &LogonState, call: Call) -> Body {
@@ -629,9 +623,4 @@ fn canonical_outbound(ls: &mut LogonState) {
             _ => {}
         }
     }
-}
-
-#[allow(dead_code)]
-fn _unused(_: TransportNotifyFlags) -> u32 {
-    TransportNotifyFlags::empty().raw()
 }

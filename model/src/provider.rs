@@ -190,7 +190,6 @@ pub fn choices(ls: &LogonState, cfg: &Config, run: &Run) -> u8 {
 
 fn yields(ls: &LogonState, cfg: &Config, run: &Run) -> bool {
     // No SpoolerYield at all while either flush cycle runs (TN-10, TN-16).
-    let _ = run;
     !run.cancelled
         && (!ls.provider.flush.contains(&true) || cfg.behaviour == Behaviour::YieldInFlush)
 }
@@ -663,8 +662,6 @@ fn start_return(
     if cfg.behaviour == Behaviour::TouchAfterStartMessage && run.content.is_some() {
         p.touch_due = Some(obj.0);
     }
-    let msg_ref = if run.pc == 0 { None } else { Some(1) };
-    let _ = msg_ref;
     ev.push(Body::ret(Method::StartMessage, hr));
     false
 }

@@ -459,21 +459,13 @@ impl Session {
                 self.push(th, m);
             }
             Body::Return {
-                method,
                 hr,
                 flags,
                 msg_ref,
                 return_parm,
                 incoming,
-            } => self.on_return(
-                th,
-                method,
-                hr,
-                flags.map(|w| w.0),
-                msg_ref,
-                return_parm,
-                incoming,
-            ),
+                ..
+            } => self.on_return(th, hr, flags.map(|w| w.0), msg_ref, return_parm, incoming),
             Body::SpoolerNotify { flags, entry_id } => self.on_spooler_notify(th, flags, entry_id),
             Body::SpoolerYield { result, .. } => {
                 if result == HResult::MAPI_W_CANCEL_MESSAGE {
@@ -703,7 +695,6 @@ impl Session {
     fn on_return(
         &mut self,
         th: Thread,
-        method: Method,
         hr: HResult,
         flags: Option<u32>,
         msg_ref: Option<u32>,
@@ -713,8 +704,8 @@ impl Session {
         let Some(pos) = self.frames.iter().rposition(|f| f.thread == th) else {
             return;
         };
+        // The return matches the innermost open call on its thread (checked by `observe`).
         let frame = self.frames.remove(pos);
-        let _ = method;
         match frame.method {
             Method::TransportLogon => {
                 if hr.is_success() {
