@@ -94,7 +94,7 @@ pub fn sim(seeds: u64, runs: usize, windows: u64) -> String {
     );
     for p in xpcheck_providers::all()
         .into_iter()
-        .filter(|p| !p.breaks.is_empty())
+        .filter(|p| !p.breaks.is_empty() && p.engines.contains(&"sim"))
     {
         let (mut n, mut t) = (Vec::new(), Vec::new());
         for w in 0..windows {

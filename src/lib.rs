@@ -16,6 +16,15 @@ pub use xpcheck_model as model;
 pub use xpcheck_properties as properties;
 pub use xpcheck_providers as builtin;
 pub use xpcheck_sim as sim;
+/// The synchronisation facade providers are written against (std, or loom under
+/// `--cfg xpcheck_loom`), with explored spurious wake-ups and timeouts under loom (TN-27).
+pub use xpcheck_sim::sync;
+
+/// Loom scenarios over a provider's real synchronisation code, e.g.
+/// `xpcheck::loom::cancel_races_start_message(factory, &LoomOptions::default())`. Only with
+/// `RUSTFLAGS="--cfg xpcheck_loom"`.
+#[cfg(xpcheck_loom)]
+pub use xpcheck_sim::races as loom;
 
 /// The README's Rust examples run as doctests.
 #[doc = include_str!("../README.md")]

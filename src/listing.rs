@@ -84,7 +84,7 @@ pub fn provider_rows() -> Vec<ProviderRow> {
     });
     let sim = xpcheck_providers::all().into_iter().map(|p| ProviderRow {
         name: p.name,
-        engines: vec!["sim"],
+        engines: p.engines.to_vec(),
         breaks: p.breaks.to_vec(),
         about: p.about,
     });

@@ -67,6 +67,7 @@ rules! {
     Tn24 = "TN-24" Monitor,
     Tn25 = "TN-25" Monitor,
     Tn26 = "TN-26" Monitor,
+    Tn27 = "TN-27" Monitor,
     Sub1 = "SUB-1" Monitor,
     Sub3 = "SUB-3" Monitor,
     Sub4 = "SUB-4" Monitor,

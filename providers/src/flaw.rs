@@ -32,6 +32,16 @@ pub enum Flaw {
     CopiesNontransmittable,
     /// Raises NOTIFY_CRITICAL_ERROR before answering MAPI_E_NOT_ME for a foreign address type.
     CriticalOnNotMe,
+    /// One cancel flag for the whole logon, cleared when a message starts: a cancel applied
+    /// late stops the next message instead of the one it names.
+    PerLogonCancel,
+    /// Checks for a cancel before taking the critical section, then transfers anyway.
+    CheckThenAct,
+    /// Waits for the critical section with the lock let go between check and wait: a lost
+    /// wake-up.
+    LostWakeup,
+    /// TransportNotify gives up waiting for the step in progress after a timeout and returns.
+    GiveUpWaiting,
 }
 
 impl Flaw {
@@ -48,6 +58,10 @@ impl Flaw {
         Flaw::StatusWordRmw,
         Flaw::CopiesNontransmittable,
         Flaw::CriticalOnNotMe,
+        Flaw::PerLogonCancel,
+        Flaw::CheckThenAct,
+        Flaw::LostWakeup,
+        Flaw::GiveUpWaiting,
     ];
 
     /// Provider name.
@@ -64,6 +78,10 @@ impl Flaw {
             Flaw::StatusWordRmw => "loopback-status-rmw",
             Flaw::CopiesNontransmittable => "loopback-copies-nontransmittable",
             Flaw::CriticalOnNotMe => "loopback-critical-on-not-me",
+            Flaw::PerLogonCancel => "loopback-per-logon-cancel",
+            Flaw::CheckThenAct => "loopback-check-then-act-cancel",
+            Flaw::LostWakeup => "loopback-lost-wakeup",
+            Flaw::GiveUpWaiting => "loopback-give-up-waiting",
         }
     }
 
@@ -81,6 +99,22 @@ impl Flaw {
             Flaw::StatusWordRmw => &["STAT-4"],
             Flaw::CopiesNontransmittable => &["SM-8"],
             Flaw::CriticalOnNotMe => &["SUB-5"],
+            Flaw::PerLogonCancel => &["TN-17"],
+            Flaw::CheckThenAct => &["TN-17", "TN-19"],
+            Flaw::LostWakeup => &["TN-27", "TN-19"],
+            Flaw::GiveUpWaiting => &["TN-17", "TN-19"],
+        }
+    }
+
+    /// Engines that catch it (see [`crate::Builtin::engines`]): the four concurrency flaws
+    /// need the spooler's notify thread to run *between* two of the provider's own steps, which
+    /// the single-threaded simulator never does.
+    pub const fn engines(self) -> &'static [&'static str] {
+        match self {
+            Flaw::PerLogonCancel | Flaw::CheckThenAct | Flaw::LostWakeup | Flaw::GiveUpWaiting => {
+                &["loom"]
+            }
+            _ => &["sim", "loom"],
         }
     }
 
@@ -114,6 +148,16 @@ impl Flaw {
             Flaw::CriticalOnNotMe => {
                 "loopback that raises NOTIFY_CRITICAL_ERROR before answering MAPI_E_NOT_ME"
             }
+            Flaw::PerLogonCancel => {
+                "loopback with one cancel flag per logon, cleared when a message starts"
+            }
+            Flaw::CheckThenAct => {
+                "loopback that checks for a cancel outside its critical section, then transfers"
+            }
+            Flaw::LostWakeup => "loopback whose wait for its critical section can miss the wake-up",
+            Flaw::GiveUpWaiting => {
+                "loopback whose TransportNotify stops waiting for the transfer step after a timeout"
+            }
         }
     }
 
@@ -139,6 +183,10 @@ impl Flaw {
                 |w| Arc::new(Loopback::flawed(w, Flaw::CopiesNontransmittable))
             }
             Flaw::CriticalOnNotMe => |w| Arc::new(Loopback::flawed(w, Flaw::CriticalOnNotMe)),
+            Flaw::PerLogonCancel => |w| Arc::new(Loopback::flawed(w, Flaw::PerLogonCancel)),
+            Flaw::CheckThenAct => |w| Arc::new(Loopback::flawed(w, Flaw::CheckThenAct)),
+            Flaw::LostWakeup => |w| Arc::new(Loopback::flawed(w, Flaw::LostWakeup)),
+            Flaw::GiveUpWaiting => |w| Arc::new(Loopback::flawed(w, Flaw::GiveUpWaiting)),
         }
     }
 }

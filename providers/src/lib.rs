@@ -17,6 +17,11 @@ pub struct Builtin {
     pub name: &'static str,
     /// Rules it is built to break (empty for loopback).
     pub breaks: &'static [&'static str],
+    /// Engines that run it and (for a broken one) catch it: `sim` (the seeded simulator, one OS
+    /// thread, TransportNotify injected re-entrantly inside callbacks) and `loom` (real threads,
+    /// every interleaving; `--cfg xpcheck_loom`). A flaw that needs a second thread to show is
+    /// `loom` only.
+    pub engines: &'static [&'static str],
     /// What it does.
     pub about: &'static str,
     /// Constructor.
@@ -28,12 +33,14 @@ pub fn all() -> Vec<Builtin> {
     let mut v = vec![Builtin {
         name: "loopback",
         breaks: &[],
+        engines: &["sim", "loom"],
         about: "correct reference transport over an in-memory wire (template for provider authors)",
         factory: loopback::loopback,
     }];
     v.extend(Flaw::ALL.iter().map(|f| Builtin {
         name: f.name(),
         breaks: f.breaks(),
+        engines: f.engines(),
         about: f.about(),
         factory: f.factory(),
     }));

@@ -5,15 +5,20 @@
 //! 1. **Per-message cancellation state, keyed by a msg-ref written before any transfer**
 //!    (SUB-4, SM-5, TN-17): the ref is registered under the lock *before* `*lpulMsgRef` is
 //!    written, so a cancel arriving during that very write finds it.
-//! 2. **Check the cancel flag immediately before every transfer step, and never hold the lock
-//!    while calling into the support or message object**: TransportNotify can arrive inside any
-//!    callback (re-entrantly, from the spooler's window procedure) and must be able to take the
-//!    lock (TN-19, TN-27, AMB-21).
+//! 2. **A re-entrant critical section around every transfer step and every TransportNotify,
+//!    and never a lock held across a callback** (TN-17, TN-19, TN-27, AMB-21). Each step — check
+//!    for a cancel, then make the callback — runs inside the section, and so does TransportNotify;
+//!    so a cancel that has returned was seen by every later step, and a step that had already
+//!    checked finished before the cancel returned. The section is owned by a thread, not held as
+//!    a lock: TransportNotify arriving inside a callback on the *same* thread (the spooler's
+//!    window procedure) re-enters it, like a Win32 critical section; one on another thread waits
+//!    for the step in progress (a `Condvar` wait, in a loop).
 //! 3. **Keep the status row exact** and update it before TransportNotify returns (TN-6, TN-14,
 //!    TN-22, TN-24, STAT-4); set and clear the flush bits (TN-8, TN-12, TN-23, FQ-2).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
+use std::time::Duration;
 
 use xpcheck_properties::event::{MsgId, NotifyData};
 use xpcheck_properties::vocab::{
@@ -23,7 +28,8 @@ use xpcheck_properties::vocab::{
 use xpcheck_sim::api::{
     Message, MsgRefOut, Props, Support, TransportLogon, TransportProvider, Wire, WireMessage,
 };
-use xpcheck_sim::sync::{Mutex, MutexGuard};
+use xpcheck_sim::sync::thread::ThreadId;
+use xpcheck_sim::sync::{current_thread, Condvar, Mutex, MutexGuard};
 
 use crate::flaw::Flaw;
 
@@ -67,6 +73,7 @@ impl TransportProvider for Loopback {
                 next_ref: 2,
                 ..State::default()
             }),
+            turn: Condvar::new(),
         }))
     }
 }
@@ -91,6 +98,17 @@ struct State {
     kept: Option<Message>,
     /// Deferred outbound messages to announce with NOTIFY_SENTDEFERRED when back online (DEF-4).
     deferred: BTreeSet<MsgId>,
+    /// The critical section around transfer steps and TransportNotify.
+    section: Section,
+    /// Flaw `PerLogonCancel`: one cancel flag for the whole logon.
+    logon_cancel: bool,
+}
+
+/// Ownership of the re-entrant critical section (a Win32 CRITICAL_SECTION in C providers).
+#[derive(Default)]
+struct Section {
+    owner: Option<ThreadId>,
+    depth: u32,
 }
 
 impl State {
@@ -114,6 +132,8 @@ struct LoopbackLogon {
     wire: Wire,
     flaw: Option<Flaw>,
     state: Mutex<State>,
+    /// Signalled when the critical section is let go.
+    turn: Condvar,
 }
 
 /// Why a transfer stopped early.
@@ -132,6 +152,9 @@ impl LoopbackLogon {
     fn begin(&self, inbound: bool, out: &MsgRefOut) -> u32 {
         let r = {
             let mut st = self.lock();
+            if self.has(Flaw::PerLogonCancel) {
+                st.logon_cancel = false; // the flaw: a new message clears the logon's flag
+            }
             let r = st.next_ref;
             st.next_ref += 1;
             st.flights.insert(
@@ -149,31 +172,112 @@ impl LoopbackLogon {
         r
     }
 
-    /// Called immediately before each transfer step (TN-17, TN-19).
-    fn check(&self, r: u32, last: bool) -> Result<(), Cancelled> {
+    /// Takes the critical section, waiting while another thread owns it; the owner may
+    /// re-enter (a TransportNotify inside one of its own callbacks). Returns with the state
+    /// locked. With `may_give_up`, flaw `GiveUpWaiting` stops waiting after a timeout and goes
+    /// on without the section (`None`).
+    fn enter(&self, may_give_up: bool) -> (MutexGuard<'_, State>, bool) {
+        let me = current_thread();
+        let mut st = self.lock();
+        while st.section.owner.is_some_and(|o| o != me) {
+            if self.has(Flaw::LostWakeup) {
+                // The flaw: the lock is let go between the check and the wait, so the owner's
+                // notify_all can fall in between and wake nobody.
+                drop(st);
+                st = self.lock();
+            }
+            if may_give_up && self.has(Flaw::GiveUpWaiting) {
+                let (g, r) = self
+                    .turn
+                    .wait_timeout(st, Duration::from_secs(1))
+                    .unwrap_or_else(|p| p.into_inner());
+                st = g;
+                if r.timed_out() {
+                    return (st, false); // the flaw: go ahead as if the step were done
+                }
+                continue;
+            }
+            st = self.turn.wait(st).unwrap_or_else(|p| p.into_inner());
+        }
+        st.section.owner = Some(me);
+        st.section.depth += 1;
+        (st, true)
+    }
+
+    /// Lets go of the critical section taken by [`Self::enter`].
+    fn leave(&self) {
+        let mut st = self.lock();
+        st.section.depth -= 1;
+        if st.section.depth == 0 {
+            st.section.owner = None;
+            drop(st);
+            self.turn.notify_all();
+        }
+    }
+
+    /// Is message `r` cancelled (TN-17)?
+    fn cancelled(&self, st: &State, r: u32, last: bool) -> bool {
         if self.has(Flaw::CancelIgnored) || (self.has(Flaw::CancelOnlyAtEnd) && !last) {
+            return false;
+        }
+        if self.has(Flaw::PerLogonCancel) {
+            return st.logon_cancel;
+        }
+        st.flights.get(&r).is_some_and(|f| f.cancelled)
+    }
+
+    /// Called immediately before a step that makes no callback (TN-17, TN-19).
+    fn check(&self, r: u32, last: bool) -> Result<(), Cancelled> {
+        let st = self.lock();
+        if self.cancelled(&st, r, last) {
+            return Err(Cancelled);
+        }
+        Ok(())
+    }
+
+    /// One transfer step of message `r`: inside the critical section, check for a cancel, then
+    /// make the callback `f` (TN-17, AMB-6 (a)). Only `last` steps are checked by flaw
+    /// `CancelOnlyAtEnd`.
+    fn step(&self, r: u32, last: bool, f: impl FnOnce()) -> Result<(), Cancelled> {
+        if self.has(Flaw::CheckThenAct) {
+            // The flaw: the check is made before the section is taken, so a cancel can come and
+            // return in between, and the step goes ahead anyway.
+            self.check(r, last)?;
+            drop(self.enter(false));
+            f();
+            self.leave();
             return Ok(());
         }
-        match self.lock().flights.get(&r) {
-            Some(f) if f.cancelled => Err(Cancelled),
-            _ => Ok(()),
+        let (st, _) = self.enter(false);
+        let cancelled = self.cancelled(&st, r, last);
+        drop(st);
+        if !cancelled {
+            f();
         }
+        self.leave();
+        if cancelled {
+            return Err(Cancelled);
+        }
+        Ok(())
     }
 
     fn finish(&self, r: u32) {
         self.lock().flights.remove(&r);
     }
 
-    fn flushing(&self) -> bool {
-        self.lock().flush.contains(&true)
-    }
-
-    /// SpoolerYield between steps, except inside a flush cycle (TN-10, TN-16, YLD-2).
+    /// SpoolerYield between steps, except inside a flush cycle (TN-10, TN-16, YLD-2): decided
+    /// inside the critical section, so a flush that has begun is never yielded into.
     fn pause(&self) -> Result<(), Cancelled> {
-        if self.flushing() && !self.has(Flaw::YieldInFlush) {
-            return Ok(());
-        }
-        if self.support.spooler_yield() == HResult::MAPI_W_CANCEL_MESSAGE {
+        let (st, _) = self.enter(false);
+        let flushing = st.flush.contains(&true);
+        drop(st);
+        let answer = if flushing && !self.has(Flaw::YieldInFlush) {
+            HResult::S_OK
+        } else {
+            self.support.spooler_yield()
+        };
+        self.leave();
+        if answer == HResult::MAPI_W_CANCEL_MESSAGE {
             return Err(Cancelled); // YLD-4: stop and return MAPI_E_USER_CANCEL
         }
         Ok(())
@@ -183,22 +287,36 @@ impl LoopbackLogon {
     /// time, the lock released around each callback, an abort possibly arriving in between.
     fn announce_deferred(&self) {
         while self.wire.is_online() {
-            let Some(id) = self.lock().deferred.pop_first() else {
+            let (mut st, _) = self.enter(false);
+            let next = st.deferred.pop_first();
+            drop(st);
+            if let Some(id) = next {
+                self.support
+                    .spooler_notify(SpoolerNotifyFlags::NOTIFY_SENTDEFERRED, Some(id));
+            }
+            self.leave();
+            if next.is_none() {
                 return;
-            };
-            self.support
-                .spooler_notify(SpoolerNotifyFlags::NOTIFY_SENTDEFERRED, Some(id));
+            }
         }
     }
 
+    /// Writes the row if it changed: inside the critical section, so rows computed on two
+    /// threads land in the order they were computed (STAT-4).
     fn write_row(&self) {
-        let (changed, row) = {
-            let mut st = self.lock();
-            let row = st.status(self.flaw);
-            let changed = row != st.row;
-            st.row = row;
-            (changed, row)
-        };
+        let (st, owned) = self.enter(false);
+        self.write_row_in(st);
+        if owned {
+            self.leave();
+        }
+    }
+
+    /// Writes the row, the section already held (`st` locked on entry, released for the call).
+    fn write_row_in(&self, mut st: MutexGuard<'_, State>) {
+        let row = st.status(self.flaw);
+        let changed = row != st.row;
+        st.row = row;
+        drop(st);
         if changed {
             self.support
                 .modify_status_row(StatusRowFlags::STATUSROW_UPDATE, row);
@@ -206,8 +324,9 @@ impl LoopbackLogon {
     }
 
     fn submit(&self, msg: &Message, out: &MsgRefOut, r: u32) -> Result<(), Cancelled> {
-        self.check(r, false)?;
-        msg.read();
+        self.step(r, false, || {
+            msg.read();
+        })?;
         if self.has(Flaw::MsgRefAfterTransfer) {
             out.set(r);
         }
@@ -219,15 +338,16 @@ impl LoopbackLogon {
             }
             return Ok(());
         }
-        self.wire.send(WireMessage {
-            content: msg.id().0,
-            nontransmittable: false,
-        });
-        msg.set_responsibility();
-        self.check(r, false)?;
+        self.step(r, false, || {
+            self.wire.send(WireMessage {
+                content: msg.id().0,
+                nontransmittable: false,
+            });
+            msg.set_responsibility();
+        })?;
         if self.has(Flaw::StatusWordRmw) {
-            // The flaw: the word is read, the lock dropped, a callback made (a TransportNotify
-            // may change the row meanwhile), and the stale word written back.
+            // The flaw: the word is read, the section not held, a callback made (a
+            // TransportNotify may change the row meanwhile), and the stale word written back.
             let word = self.lock().row;
             self.pause()?;
             let word = word | St::STATUS_OUTBOUND_ACTIVE;
@@ -249,64 +369,72 @@ impl LoopbackLogon {
     ) -> Result<(), Cancelled> {
         // Store only transmittable properties (SM-8).
         let nontransmittable = m.nontransmittable && self.has(Flaw::CopiesNontransmittable);
-        msg.set_props(Props {
-            content: Some(m.content),
-            nontransmittable,
-            ..Props::default()
-        });
+        self.step(r, false, || {
+            msg.set_props(Props {
+                content: Some(m.content),
+                nontransmittable,
+                ..Props::default()
+            });
+        })?;
         if self.has(Flaw::MsgRefAfterTransfer) {
             out.set(r);
         }
-        self.check(r, false)?;
-        msg.modify_recipients(true);
-        self.check(r, false)?;
+        self.step(r, false, || {
+            msg.modify_recipients(true);
+        })?;
         self.pause()?;
-        self.check(r, true)?;
-        msg.save_changes();
-        Ok(())
+        self.step(r, true, || {
+            msg.save_changes();
+        })
     }
 }
 
 impl TransportLogon for LoopbackLogon {
     fn transport_notify(&self, flags: &mut F, data: Option<NotifyData>) -> HResult {
         let f = *flags;
+        // Inside the critical section: a transfer step in progress on the spooler's main
+        // thread finishes first, and every later step sees what this call changes (TN-27).
+        let (mut st, owned) = self.enter(true);
+        if let (true, Some(NotifyData::EntryId(id))) = (f.contains(F::NOTIFY_ABORT_DEFERRED), data)
         {
-            let mut st = self.lock();
-            if let (true, Some(NotifyData::EntryId(id))) =
-                (f.contains(F::NOTIFY_ABORT_DEFERRED), data)
-            {
-                // The entry id, not a msg-ref (TN-3, AMB-2): never announce it again (DEF-7).
-                st.deferred.remove(&id);
-            }
-            if f.contains(F::NOTIFY_CANCEL_MESSAGE) && !f.contains(F::NOTIFY_ABORT_DEFERRED) {
-                if let Some(NotifyData::MsgRef(r)) = data {
-                    // The spooler names the message by the cell as it read it: our ref, or the
-                    // preset (0 out, 1 in) if it read the cell before we wrote it (TN-21).
-                    let key = if st.flights.contains_key(&r) {
-                        Some(r)
-                    } else if r <= 1 {
-                        st.flights
-                            .iter()
-                            .find(|(_, fl)| fl.inbound == (r == 1))
-                            .map(|(k, _)| *k)
-                    } else {
-                        None
-                    };
-                    if let Some(fl) = key.and_then(|k| st.flights.get_mut(&k)) {
-                        fl.cancelled = true;
-                    }
+            // The entry id, not a msg-ref (TN-3, AMB-2): never announce it again (DEF-7).
+            st.deferred.remove(&id);
+        }
+        if f.contains(F::NOTIFY_CANCEL_MESSAGE) && !f.contains(F::NOTIFY_ABORT_DEFERRED) {
+            if let Some(NotifyData::MsgRef(r)) = data {
+                if self.has(Flaw::PerLogonCancel) {
+                    st.logon_cancel = true; // the flaw: whichever message runs next stops
+                }
+                // The spooler names the message by the cell as it read it: our ref, or the
+                // preset (0 out, 1 in) if it read the cell before we wrote it (TN-21).
+                let key = if st.flights.contains_key(&r) {
+                    Some(r)
+                } else if r <= 1 {
+                    st.flights
+                        .iter()
+                        .find(|(_, fl)| fl.inbound == (r == 1))
+                        .map(|(k, _)| *k)
+                } else {
+                    None
+                };
+                if let Some(fl) = key.and_then(|k| st.flights.get_mut(&k)) {
+                    fl.cancelled = true;
                 }
             }
-            // Directions and flushes are independent: any permitted mix in one call (TN-28).
-            let req = f.requested();
-            st.inbound = req.inbound.unwrap_or(st.inbound);
-            st.outbound = req.outbound.unwrap_or(st.outbound);
-            for d in 0..2 {
-                st.flush[d] = req.flush[d].unwrap_or(st.flush[d]);
-            }
         }
-        // Lock released: the row update is a callback (TN-6, TN-14, TN-22, TN-24, TN-8, TN-23).
-        self.write_row();
+        // Directions and flushes are independent: any permitted mix in one call (TN-28).
+        let req = f.requested();
+        st.inbound = req.inbound.unwrap_or(st.inbound);
+        st.outbound = req.outbound.unwrap_or(st.outbound);
+        for d in 0..2 {
+            st.flush[d] = req.flush[d].unwrap_or(st.flush[d]);
+        }
+        // The row update is a callback: the state lock is let go for it, the section is not
+        // (TN-6, TN-14, TN-22, TN-24, TN-8, TN-23).
+        self.write_row_in(st);
+        if owned {
+            self.leave();
+        }
         if self.has(Flaw::FlagsChanged) {
             flags.remove(F::NOTIFY_CANCEL_MESSAGE);
         }

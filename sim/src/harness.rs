@@ -80,7 +80,7 @@ pub enum Crash {
 }
 
 /// Payload of the panic the harness raises to unwind a hung entry point.
-struct HangUnwind;
+pub(crate) struct HangUnwind;
 
 pub(crate) struct State {
     opts: SimOptions,
@@ -95,6 +95,36 @@ pub(crate) struct State {
     entry: Option<Method>,
     next_obj: u32,
     hang: bool,
+    /// Set when loom drives the harness from real (loom) threads instead of the seeded scheduler.
+    pub(crate) loom: Option<LoomMode>,
+}
+
+/// How the harness runs under a loom scenario: threads are named by identity, not by a call
+/// stack, no notification is injected inside callbacks (the notify thread is a real thread), and
+/// the trace is mirrored where the scenario runner can read it after loom gives up on an
+/// execution (deadlock).
+pub(crate) struct LoomMode {
+    pub(crate) labels: Vec<(crate::sync::thread::ThreadId, Thread)>,
+    pub(crate) mirror: Arc<Mutex<Vec<Event>>>,
+}
+
+/// Where the spooler reads a message's msg-ref when it cancels it.
+#[derive(Clone)]
+#[cfg_attr(not(xpcheck_loom), allow(dead_code))]
+pub(crate) enum RefSource {
+    /// `*lpulMsgRef` of a running SubmitMessage/StartMessage (TN-21: maybe still the preset).
+    Cell(crate::sync::Arc<crate::sync::atomic::AtomicU32>),
+    /// The ref EndMessage was called with.
+    Value(u32),
+}
+
+/// The spooler's view of the message entry point now running on its main thread (loom
+/// scenarios): the notify thread may cancel it from the entry point's first callback until its
+/// return — recorded under this lock, so a cancel is never issued for a message already back.
+#[derive(Default)]
+pub(crate) struct Window {
+    pub(crate) armed: Option<RefSource>,
+    pub(crate) open: bool,
 }
 
 /// The harness shared by the support object, message objects and the scheduler.
@@ -102,19 +132,40 @@ pub struct Harness {
     wire: Wire,
     state: Mutex<State>,
     logon: Mutex<Option<Arc<dyn TransportLogon>>>,
+    pub(crate) window: crate::sync::Mutex<Window>,
+    /// Loom: ticked before every record, outside the harness lock. The trace is state both
+    /// threads write, and loom must see it as such, or it would never put one thread's event
+    /// between two of the other's (e.g. a cancel between a provider's check and its write).
+    clock: Option<crate::sync::atomic::AtomicU64>,
 }
 
 impl Harness {
-    fn lock(&self) -> MutexGuard<'_, State> {
+    pub(crate) fn lock(&self) -> MutexGuard<'_, State> {
         self.state.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    fn logon(&self) -> Option<Arc<dyn TransportLogon>> {
+    pub(crate) fn window(&self) -> crate::sync::MutexGuard<'_, Window> {
+        self.window.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    pub(crate) fn logon(&self) -> Option<Arc<dyn TransportLogon>> {
         self.logon.lock().unwrap_or_else(|p| p.into_inner()).clone()
     }
 
-    fn record(st: &mut State, body: Body) {
-        let thread = *st.threads.last().unwrap_or(&Thread::Spooler);
+    pub(crate) fn record(st: &mut State, body: Body) {
+        let thread = match &st.loom {
+            None => *st.threads.last().unwrap_or(&Thread::Spooler),
+            // An explicit push (the wire's mail) wins; otherwise the loom thread's name.
+            Some(_) if st.threads.len() > 1 => *st.threads.last().unwrap_or(&Thread::Spooler),
+            Some(m) => {
+                let me = crate::sync::current_thread();
+                m.labels
+                    .iter()
+                    .rev()
+                    .find(|(id, _)| *id == me)
+                    .map_or(Thread::Spooler, |(_, t)| *t)
+            }
+        };
         let ev = Event::new(st.events.len() as u64, thread, body);
         st.spooler.observe(&ev, &st.session);
         let cfg = st.opts.config.settings;
@@ -122,7 +173,65 @@ impl Harness {
             // The harness builds calls and returns itself; a shape error is a harness bug.
             panic!("xpcheck harness produced a malformed trace: {e}");
         }
+        if let Some(m) = &st.loom {
+            m.mirror.lock().unwrap_or_else(|p| p.into_inner()).push(ev);
+        }
         st.events.push(ev);
+    }
+
+    /// A harness with a fresh provider from `factory`, the mail of the configuration already
+    /// waiting on the wire (as in the model's scenarios).
+    pub(crate) fn new(
+        factory: crate::api::ProviderFactory,
+        opts: &SimOptions,
+        choose: Chooser,
+        loom: Option<LoomMode>,
+    ) -> (Arc<Harness>, Arc<dyn TransportProvider>) {
+        let loom_mode = loom.is_some();
+        let wire = Wire::new();
+        let provider = factory(wire.clone());
+        let h = Arc::new(Harness {
+            wire: wire.clone(),
+            state: Mutex::new(State {
+                opts: *opts,
+                choose,
+                events: Vec::new(),
+                session: Session::default(),
+                judged: Collect::new(),
+                spooler: Spooler::new(&opts.config),
+                threads: vec![Thread::Spooler],
+                notify_busy: false,
+                callbacks: 0,
+                entry: None,
+                next_obj: 99,
+                hang: false,
+                loom,
+            }),
+            logon: Mutex::new(None),
+            window: crate::sync::Mutex::new(Window::default()),
+            clock: loom_mode.then(|| crate::sync::atomic::AtomicU64::new(0)),
+        });
+        {
+            let mut st = h.lock();
+            for c in 0..u32::from(opts.config.inbound) {
+                st.threads.push(Thread::Wire);
+                Harness::record(&mut st, Body::MailArrived { content: c });
+                st.threads.pop();
+                // Some inbound mail carries nontransmittable properties (SM-8).
+                let nontransmittable = st.choose.chance(300);
+                wire.deliver(WireMessage {
+                    content: c,
+                    nontransmittable,
+                });
+            }
+        }
+        (h, provider)
+    }
+
+    /// Drops the logon object: it holds the support object, which holds the harness.
+    pub(crate) fn release_logon(&self) {
+        let logon = self.logon.lock().unwrap_or_else(|p| p.into_inner()).take();
+        drop(logon);
     }
 
     fn chance(st: &mut State, per_mille: u32) -> bool {
@@ -130,13 +239,39 @@ impl Harness {
     }
 
     /// A provider callback: record it, check the hang budget, maybe inject a TransportNotify.
+    /// Loom: the next record is an access to the shared trace (never under the harness lock:
+    /// loom may switch threads here).
+    pub(crate) fn tick(&self) {
+        if let Some(c) = &self.clock {
+            c.fetch_add(1, crate::sync::atomic::Ordering::SeqCst);
+        }
+    }
+
     pub(crate) fn callback(self: &Arc<Self>, body: Body) {
-        {
+        self.tick();
+        let loom = {
             let mut st = self.lock();
             Self::record(&mut st, body);
             self.count_callback(&mut st);
+            st.loom.is_some()
+        };
+        if loom {
+            self.open_window();
+        } else {
+            self.maybe_inject();
         }
-        self.maybe_inject();
+    }
+
+    /// Loom: the running message entry point made its first callback; from now on the notify
+    /// thread may cancel it.
+    fn open_window(&self) {
+        let main = self.lock().events.last().map(|e| e.thread) == Some(Thread::Spooler);
+        if main {
+            let mut w = self.window();
+            if w.armed.is_some() {
+                w.open = true;
+            }
+        }
     }
 
     fn count_callback(&self, st: &mut State) {
@@ -148,6 +283,7 @@ impl Harness {
     }
 
     pub(crate) fn spooler_yield(self: &Arc<Self>) -> HResult {
+        self.tick();
         let result = {
             let mut st = self.lock();
             let may = st.opts.config.yield_cancel && st.spooler.yield_cancels > 0;
@@ -165,9 +301,14 @@ impl Harness {
                 },
             );
             self.count_callback(&mut st);
-            result
+            (result, st.loom.is_some())
         };
-        self.maybe_inject();
+        let (result, loom) = result;
+        if loom {
+            self.open_window();
+        } else {
+            self.maybe_inject();
+        }
         result
     }
 
@@ -251,26 +392,67 @@ impl Harness {
         st.notify_busy = false;
     }
 
-    fn begin(&self, method: Method, body: Body) {
+    /// Records a spooler call. Under loom the spooler's decision is taken here, atomically with
+    /// the record: no Poll or StartMessage once inbound is off, StartMessage only with a reason
+    /// to expect mail, no SubmitMessage once outbound is off (TN-5, TN-13, TN-22, TN-24, SM-1) —
+    /// false means the call is not made.
+    fn begin(&self, method: Method, body: Body) -> bool {
+        self.tick();
         let mut st = self.lock();
+        if st.loom.is_some() {
+            let s = &st.session;
+            let flushing = s.flush[0].state != xpcheck_properties::judge::session::FlushState::Off;
+            let allowed = match method {
+                Method::Poll => s.inbound,
+                // Only with a reason to expect mail (SM-1, SPN-10).
+                Method::StartMessage => flushing || s.inbound && s.inb.signalled,
+                Method::SubmitMessage => st.session.outbound,
+                _ => true,
+            };
+            if !allowed {
+                return false;
+            }
+        }
         st.entry = Some(method);
         st.callbacks = 0;
         Self::record(&mut st, body);
+        true
+    }
+
+    /// Loom: the message entry point just called may be cancelled once it calls back.
+    fn arm(&self, source: RefSource) {
+        if self.lock().loom.is_some() {
+            let mut w = self.window();
+            w.armed = Some(source);
+            w.open = false;
+        }
     }
 
     fn end(&self, body: Body) {
+        self.tick();
+        if self.lock().loom.is_some() {
+            // The return is recorded with the window closed under its lock: a cancel is
+            // either issued before the return or not at all.
+            let mut w = self.window();
+            w.armed = None;
+            w.open = false;
+            let mut st = self.lock();
+            Self::record(&mut st, body);
+            st.entry = None;
+            return;
+        }
         let mut st = self.lock();
         Self::record(&mut st, body);
         st.entry = None;
     }
 
     /// A call on the spooler's main thread.
-    fn main_call(self: &Arc<Self>, provider: &Arc<dyn TransportProvider>, call: Call) {
+    pub(crate) fn main_call(self: &Arc<Self>, provider: &Arc<dyn TransportProvider>, call: Call) {
         let ret = |method, hr| Body::ret(method, hr);
         match call {
             Call::Logon => {
                 let input = LogonFlags::LOGON_NO_INBOUND | LogonFlags::LOGON_NO_OUTBOUND;
-                self.begin(
+                let _ = self.begin(
                     Method::TransportLogon,
                     Body::TransportLogon { flags: input },
                 );
@@ -305,7 +487,9 @@ impl Harness {
     ) {
         match call {
             Call::AddressTypes => {
-                self.begin(Method::AddressTypes, Body::AddressTypes);
+                if !self.begin(Method::AddressTypes, Body::AddressTypes) {
+                    return;
+                }
                 let hr = l.address_types();
                 self.end(ret(Method::AddressTypes, hr));
             }
@@ -326,18 +510,18 @@ impl Harness {
                 } else {
                     SubmitFlags::empty()
                 };
-                let cell = MsgRefOut {
-                    h: self.clone(),
-                    value: 0.into(),
-                };
-                self.begin(
+                let cell = MsgRefOut::new(self.clone(), 0);
+                if !self.begin(
                     Method::SubmitMessage,
                     Body::SubmitMessage {
                         flags,
                         msg: msg.id,
                         msg_ref: 0,
                     },
-                );
+                ) {
+                    return;
+                }
+                self.arm(RefSource::Cell(cell.value.clone()));
                 let mut parm = 0;
                 let hr = l.submit_message(flags, &msg, &cell, &mut parm);
                 self.end(Body::Return {
@@ -356,7 +540,10 @@ impl Harness {
                     .out(out_id(slot))
                     .map(|m| m.msg_ref)
                     .unwrap_or(0);
-                self.begin(Method::EndMessage, Body::EndMessage { msg_ref: r });
+                if !self.begin(Method::EndMessage, Body::EndMessage { msg_ref: r }) {
+                    return;
+                }
+                self.arm(RefSource::Value(r));
                 let mut flags = EndMessageFlags::empty();
                 let hr = l.end_message(r, &mut flags);
                 self.end(Body::Return {
@@ -379,18 +566,18 @@ impl Harness {
                     id,
                     address_type: "LOOP",
                 };
-                let cell = MsgRefOut {
-                    h: self.clone(),
-                    value: 1.into(),
-                };
-                self.begin(
+                let cell = MsgRefOut::new(self.clone(), 1);
+                if !self.begin(
                     Method::StartMessage,
                     Body::StartMessage {
                         flags: Word(0),
                         msg: id,
                         msg_ref: 1,
                     },
-                );
+                ) {
+                    return;
+                }
+                self.arm(RefSource::Cell(cell.value.clone()));
                 let hr = l.start_message(0, &msg, &cell);
                 self.end(Body::Return {
                     method: Method::StartMessage,
@@ -402,7 +589,9 @@ impl Harness {
                 });
             }
             Call::Poll => {
-                self.begin(Method::Poll, Body::Poll);
+                if !self.begin(Method::Poll, Body::Poll) {
+                    return;
+                }
                 let mut n = 0;
                 let hr = l.poll(&mut n);
                 self.end(Body::Return {
@@ -416,12 +605,14 @@ impl Harness {
             }
             Call::FlushQueues => {
                 let flags = FlushFlags::FLUSH_UPLOAD | FlushFlags::FLUSH_DOWNLOAD;
-                self.begin(Method::FlushQueues, Body::FlushQueues { flags });
+                if !self.begin(Method::FlushQueues, Body::FlushQueues { flags }) {
+                    return;
+                }
                 let hr = l.flush_queues(flags);
                 self.end(ret(Method::FlushQueues, hr));
             }
             Call::ValidateState => {
-                self.begin(
+                let _ = self.begin(
                     Method::ValidateState,
                     Body::ValidateState {
                         flags: ValidateStateFlags::empty(),
@@ -437,7 +628,7 @@ impl Harness {
                     1 => LogoffFlags::LOGOFF_NORMAL,
                     _ => LogoffFlags::LOGOFF_HURRY,
                 };
-                self.begin(Method::TransportLogoff, Body::TransportLogoff { flags });
+                let _ = self.begin(Method::TransportLogoff, Body::TransportLogoff { flags });
                 let hr = l.transport_logoff(flags);
                 self.end(ret(Method::TransportLogoff, hr));
             }
@@ -460,10 +651,10 @@ pub struct SeedRun {
 }
 
 thread_local! {
-    static QUIET: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    pub(crate) static QUIET: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
-fn install_quiet_panic_hook() {
+pub(crate) fn install_quiet_panic_hook() {
     static ONCE: std::sync::Once = std::sync::Once::new();
     ONCE.call_once(|| {
         let previous = std::panic::take_hook();
@@ -525,45 +716,12 @@ fn run_inner(
     on_start: &dyn Fn(&Arc<Harness>),
 ) -> SeedRun {
     install_quiet_panic_hook();
-    let wire = Wire::new();
-    let provider = factory(wire.clone());
-    let h = Arc::new(Harness {
-        wire: wire.clone(),
-        state: Mutex::new(State {
-            opts: *opts,
-            choose,
-            events: Vec::new(),
-            session: Session::default(),
-            judged: Collect::new(),
-            spooler: Spooler::new(&opts.config),
-            threads: vec![Thread::Spooler],
-            notify_busy: false,
-            callbacks: 0,
-            entry: None,
-            next_obj: 99,
-            hang: false,
-        }),
-        logon: Mutex::new(None),
-    });
-    {
-        // Mail already waiting on the server (as in the model's scenarios).
-        let mut st = h.lock();
-        for c in 0..u32::from(opts.config.inbound) {
-            st.threads.push(Thread::Wire);
-            Harness::record(&mut st, Body::MailArrived { content: c });
-            st.threads.pop();
-            // Some inbound mail carries nontransmittable properties (SM-8).
-            let nontransmittable = st.choose.chance(300);
-            wire.deliver(WireMessage {
-                content: c,
-                nontransmittable,
-            });
-        }
-    }
+    let (h, provider) = Harness::new(factory, opts, choose, None);
     on_start(&h);
     QUIET.with(|q| q.set(true));
     let result = catch_unwind(AssertUnwindSafe(|| drive(&h, &provider, opts)));
     QUIET.with(|q| q.set(false));
+    h.release_logon();
     let mut st = h.lock();
     let after_seq = st.events.len().saturating_sub(1) as u64;
     let crash = match result {

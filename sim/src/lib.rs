@@ -11,6 +11,8 @@ pub mod api;
 pub mod chooser;
 pub mod harness;
 pub mod objects;
+#[cfg(xpcheck_loom)]
+pub mod races;
 pub mod script;
 pub mod seeds;
 pub mod sync;

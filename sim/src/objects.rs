@@ -114,21 +114,30 @@ impl Message {
     }
 }
 
-/// `*lpulMsgRef`: the spooler presets it and can read it at any time (SUB-3, SM-4, TN-21).
+/// `*lpulMsgRef`: the spooler presets it and can read it at any time (SUB-3, SM-4, TN-21) — under
+/// loom from the notify thread, racing the provider's write.
 pub struct MsgRefOut {
     pub(crate) h: Arc<Harness>,
-    pub(crate) value: std::sync::atomic::AtomicU32,
+    pub(crate) value: crate::sync::Arc<crate::sync::atomic::AtomicU32>,
 }
 
 impl MsgRefOut {
+    pub(crate) fn new(h: Arc<Harness>, preset: u32) -> MsgRefOut {
+        MsgRefOut {
+            h,
+            value: crate::sync::Arc::new(crate::sync::atomic::AtomicU32::new(preset)),
+        }
+    }
+
     /// Store the provider's reference (SUB-4, SM-5: before using the message).
     pub fn set(&self, value: u32) {
-        self.value.store(value, std::sync::atomic::Ordering::SeqCst);
+        self.value
+            .store(value, crate::sync::atomic::Ordering::SeqCst);
         self.h.callback(Body::MsgRefWrite { value });
     }
 
     /// The current value.
     pub fn get(&self) -> u32 {
-        self.value.load(std::sync::atomic::Ordering::SeqCst)
+        self.value.load(crate::sync::atomic::Ordering::SeqCst)
     }
 }

@@ -149,6 +149,20 @@ fn on_message_return<S: Sink>(cx: &mut Cx<'_, S>, method: Method, hr: HResult) {
             cx.out.checked(Rid::Tn19);
         }
     }
+    if let Some(t) = t {
+        let end_outbound =
+            matches!(t, Target::Out(id) if s.out(id).is_some_and(|m| m.end_outbound_seen));
+        if s.cancel_of(t) == Cancel::None && !f.yield_cancel && !end_outbound {
+            // A cancel stops the message it names and no other (TN-17): a per-logon cancel
+            // flag, say, that a stale cancel left set stops the next message instead.
+            let which = match t {
+                Target::Out(id) => id.to_string(),
+                Target::In(id) => format!("inbound {id}"),
+            };
+            require!(cx, Rid::Tn17, hr != HResult::MAPI_E_USER_CANCEL, Provider,
+                "{method:?} returned MAPI_E_USER_CANCEL for {which}, which no NOTIFY_CANCEL_MESSAGE named and no SpoolerYield cancelled: a cancel stops only the message it names (TN-17)");
+        }
+    }
     if let Some(Target::Out(id)) = t {
         if let Some(m) = s.out(id) {
             if m.end_outbound_seen && m.cancel == Cancel::None && !f.yield_cancel {

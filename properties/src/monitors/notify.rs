@@ -69,6 +69,12 @@ fn on_call<S: Sink>(cx: &mut Cx<'_, S>, flags: F, data: Option<NotifyData>) {
 }
 
 fn on_return<S: Sink>(cx: &mut Cx<'_, S>, hr: HResult, out: Option<u32>) {
+    // TN-27 exercised: TransportNotify ran to completion while another entry point was executing
+    // on another thread. (Its violations — a deadlock or a hang between the two — are found by
+    // the engines that run real threads: loom, and the simulator's watchdog.)
+    if cx.s.frames.iter().any(|f| f.thread != cx.ev.thread) {
+        cx.out.checked(Rid::Tn27);
+    }
     let Some(frame) = cx.s.frame(cx.ev.thread) else {
         return;
     };

@@ -1493,3 +1493,33 @@ fn sub5_critical_error_on_a_routine_refusal() {
     .ev(SP, ret(Method::SubmitMessage, H::MAPI_E_NOT_ME));
     t.clean();
 }
+
+#[test]
+fn tn17_user_cancel_for_a_message_no_cancel_named() {
+    // A per-logon cancel flag left set by a stale cancel stops the next message instead.
+    let mut t = T::active();
+    t.submit(M1, 5);
+    t.ev(SP, ret(Method::SubmitMessage, H::MAPI_E_USER_CANCEL));
+    t.only("TN-17");
+    // Quiet: the spooler cancelled that very message.
+    let mut t = T::active();
+    t.submit(M1, 5);
+    t.notify(F::NOTIFY_CANCEL_MESSAGE, Some(NotifyData::MsgRef(5)), None);
+    t.ev(SP, ret(Method::SubmitMessage, H::MAPI_E_USER_CANCEL));
+    t.clean();
+}
+
+#[test]
+fn tn27_exercised_only_when_notify_overlaps_an_entry_point() {
+    let mut t = T::active();
+    assert_eq!(t.checks(Rid::Tn27), 0, "BEGIN_* alone overlaps nothing");
+    t.submit(M1, 5);
+    t.notify(
+        F::NOTIFY_END_INBOUND,
+        None,
+        Some(St::STATUS_AVAILABLE | St::STATUS_OUTBOUND_ENABLED),
+    );
+    t.ev(SP, ret(Method::SubmitMessage, H::S_OK));
+    assert_eq!(t.checks(Rid::Tn27), 1);
+    t.clean();
+}

@@ -1,0 +1,418 @@
+//! The scenario runner: one loom model per wait-fault plan, each execution a fresh provider and
+//! harness, judged at its end; the first failing execution stops exploration.
+
+use std::panic::{catch_unwind, panic_any, resume_unwind, AssertUnwindSafe};
+use std::sync::{Arc, Mutex as StdMutex, MutexGuard as StdGuard};
+use std::time::{Duration, Instant};
+
+use xpcheck_model::spooler::out_id;
+use xpcheck_model::state::Call;
+use xpcheck_model::{Behaviour, Config, Scenario as ModelScenario};
+use xpcheck_properties::event::{Body, Event, Method, NotifyData, Thread, Word};
+use xpcheck_properties::judge::session::OutPhase;
+use xpcheck_properties::judge::Severity;
+use xpcheck_properties::rules::Rid;
+use xpcheck_properties::vocab::{FlagWord, TransportNotifyFlags as F};
+
+use super::report::{FailureKind, LoomFailure, LoomReport, LoomVerdict};
+use super::scenarios::{MainStep, NotifyStep, Scenario};
+use crate::api::{ProviderFactory, TransportProvider};
+use crate::chooser::Chooser;
+use crate::harness::{
+    install_quiet_panic_hook, HangUnwind, Harness, LoomMode, RefSource, SimOptions, QUIET,
+};
+use crate::sync::plan::{self, Planned, WaitKind};
+
+/// Budgets of a loom run.
+#[derive(Clone, Copy, Debug)]
+pub struct LoomOptions {
+    /// loom's preemption bound (`None`: unbounded — feasible only for the smallest scenarios).
+    pub preemption_bound: Option<usize>,
+    /// Stop after this many executions (over all plans) and report `incomplete`.
+    pub max_iterations: Option<u64>,
+    /// Stop after this much wall-clock time and report `incomplete`.
+    pub max_duration: Option<Duration>,
+    /// loom's branch budget per execution; exceeding it is a livelock finding.
+    pub max_branches: usize,
+    /// Explore every single spurious wake-up and timeout of the facade's `Condvar`.
+    pub wait_faults: bool,
+}
+
+impl Default for LoomOptions {
+    fn default() -> LoomOptions {
+        LoomOptions {
+            preemption_bound: Some(3),
+            max_iterations: Some(2_000_000),
+            max_duration: None,
+            max_branches: 10_000,
+            wait_faults: true,
+        }
+    }
+}
+
+/// Panic payload: an execution broke a rule (recorded in the accumulator).
+struct FoundViolation;
+/// Panic payload: a budget ran out.
+struct Cut;
+
+#[derive(Default)]
+struct Acc {
+    iterations: u64,
+    waits: [u32; 2],
+    checks: Vec<u64>,
+    failure: Option<LoomFailure>,
+    cut: bool,
+}
+
+fn lock<T>(m: &StdMutex<T>) -> StdGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// Runs `scenario` on the provider `factory` builds, over every interleaving within the bound
+/// and every single wait fault, and reports.
+pub fn run(
+    scenario: &'static Scenario,
+    factory: ProviderFactory,
+    opts: &LoomOptions,
+) -> LoomReport {
+    install_quiet_panic_hook();
+    let start = Instant::now();
+    let acc = Arc::new(StdMutex::new(Acc {
+        checks: vec![0; Rid::ALL.len()],
+        ..Acc::default()
+    }));
+    let mirror = Arc::new(StdMutex::new(Vec::new()));
+    let mut plans = vec![None];
+    let mut done = 0;
+    while done < plans.len() {
+        let plan = plans[done];
+        done += 1;
+        if !explore(scenario, factory, opts, plan, &acc, &mirror, start) {
+            break;
+        }
+        if plan.is_none() && opts.wait_faults {
+            let [waits, timeouts] = lock(&acc).waits;
+            let planned = |kind| move |index| Some(Planned { kind, index });
+            plans.extend((0..waits).map(planned(WaitKind::Wait)));
+            plans.extend((0..timeouts).map(planned(WaitKind::Timeout)));
+        }
+    }
+    let a = std::mem::take(&mut *lock(&acc));
+    let verdict = if a.failure.is_some() {
+        LoomVerdict::Violated
+    } else if a.cut {
+        LoomVerdict::Incomplete
+    } else {
+        LoomVerdict::Pass
+    };
+    LoomReport {
+        scenario: scenario.name,
+        preemption_bound: opts.preemption_bound,
+        iterations: a.iterations,
+        plans: done as u32,
+        seconds: start.elapsed().as_secs_f64(),
+        verdict,
+        checks: a.checks,
+        failure: a.failure,
+    }
+}
+
+/// One loom model under one plan; false when exploration must stop (failure or budget).
+fn explore(
+    scenario: &'static Scenario,
+    factory: ProviderFactory,
+    opts: &LoomOptions,
+    plan: Option<Planned>,
+    acc: &Arc<StdMutex<Acc>>,
+    mirror: &Arc<StdMutex<Vec<Event>>>,
+    start: Instant,
+) -> bool {
+    let mut b = loom::model::Builder::new();
+    b.preemption_bound = opts.preemption_bound;
+    b.max_branches = opts.max_branches;
+    // Our own budgets, so that a cut is known to be a cut (loom returns silently on its own).
+    b.max_permutations = None;
+    b.max_duration = None;
+    b.checkpoint_file = None;
+    let (acc2, mirror2, opts2) = (acc.clone(), mirror.clone(), *opts);
+    QUIET.with(|q| q.set(true));
+    let result = catch_unwind(AssertUnwindSafe(|| {
+        b.check(move || execute(scenario, factory, &opts2, plan, &acc2, &mirror2, start))
+    }));
+    QUIET.with(|q| q.set(false));
+    let Err(payload) = result else {
+        return true;
+    };
+    let mut a = lock(acc);
+    if payload.is::<FoundViolation>() || payload.is::<Cut>() {
+        return false;
+    }
+    let events = lock(mirror).clone();
+    let text = payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned());
+    let kind = if payload.is::<HangUnwind>() {
+        FailureKind::Hang
+    } else if text.as_deref().is_some_and(|t| t.starts_with("deadlock")) {
+        FailureKind::Deadlock
+    } else if text
+        .as_deref()
+        .is_some_and(|t| t.contains("maximum number of branches"))
+    {
+        FailureKind::Livelock
+    } else {
+        FailureKind::Panic
+    };
+    a.failure = Some(stuck(kind, text, plan, events));
+    false
+}
+
+/// A provider that never came back: which rule, from the calls still open.
+fn stuck(
+    kind: FailureKind,
+    text: Option<String>,
+    plan: Option<Planned>,
+    events: Vec<Event>,
+) -> LoomFailure {
+    let mut open: Vec<(Thread, Method)> = Vec::new();
+    for e in &events {
+        match e.body {
+            Body::Return { .. } => {
+                if let Some(i) = open.iter().rposition(|(t, _)| *t == e.thread) {
+                    open.remove(i);
+                }
+            }
+            b => {
+                if let Some(m) = b.call_method() {
+                    open.push((e.thread, m));
+                }
+            }
+        }
+    }
+    let calls = open
+        .iter()
+        .map(|(t, m)| format!("{m:?} on {t:?}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let notify_stuck = open.iter().any(|(_, m)| *m == Method::TransportNotify);
+    let (rule, message) = match kind {
+        FailureKind::Panic => (
+            "panic",
+            format!(
+                "the provider panicked: {}",
+                text.unwrap_or_else(|| "non-string panic payload".into())
+            ),
+        ),
+        _ if notify_stuck => (
+            "TN-27",
+            format!(
+                "{kind:?}: TransportNotify never returned (still open: {calls}); the provider's synchronisation with the other thread blocks it (TN-27, AMB-6 (c))"
+            ),
+        ),
+        _ => (
+            "TN-19",
+            format!(
+                "{kind:?}: an entry point never returned (still open: {calls}); it waits for something no later spooler call gives (TN-19, AMB-6 (c))"
+            ),
+        ),
+    };
+    LoomFailure {
+        rule,
+        kind,
+        message,
+        plan,
+        events,
+        findings: Vec::new(),
+    }
+}
+
+fn config(inbound: u8) -> Config {
+    let mut c = Config::scenario(ModelScenario::Standard, Behaviour::Correct);
+    c.inbound = inbound;
+    c.outbound = 2;
+    c.flush = true;
+    c
+}
+
+/// One execution: a fresh provider and harness, the scenario's script, the judgement.
+fn execute(
+    scenario: &'static Scenario,
+    factory: ProviderFactory,
+    opts: &LoomOptions,
+    plan: Option<Planned>,
+    acc: &StdMutex<Acc>,
+    mirror: &Arc<StdMutex<Vec<Event>>>,
+    start: Instant,
+) {
+    {
+        let mut a = lock(acc);
+        a.iterations += 1;
+        let over = opts.max_iterations.is_some_and(|m| a.iterations > m)
+            || opts.max_duration.is_some_and(|d| start.elapsed() > d);
+        if over {
+            a.iterations -= 1;
+            a.cut = true;
+            drop(a);
+            panic_any(Cut);
+        }
+    }
+    plan::begin(plan);
+    lock(mirror).clear();
+    let mut sim = SimOptions::new(config(scenario.inbound));
+    sim.inject_per_mille = 0;
+    sim.yield_cancel_per_mille = 0;
+    let mode = LoomMode {
+        labels: vec![(crate::sync::current_thread(), Thread::Spooler)],
+        mirror: mirror.clone(),
+    };
+    let (h, provider) = Harness::new(factory, &sim, Chooser::script(&[]), Some(mode));
+    h.main_call(&provider, Call::Logon);
+    h.main_call(&provider, Call::AddressTypes);
+    if !scenario.setup.is_empty() {
+        h.label(Thread::Notify);
+        h.notify_step(NotifyStep::Flags(scenario.setup));
+        h.unlabel();
+    }
+    for step in scenario.before {
+        h.main_step(&provider, *step);
+    }
+    let h2 = h.clone();
+    let notify = scenario.notify;
+    let t = crate::sync::thread::spawn(move || {
+        h2.label(Thread::Notify);
+        for step in notify {
+            h2.notify_step(*step);
+        }
+    });
+    for step in scenario.race {
+        h.main_step(&provider, *step);
+    }
+    if let Err(p) = t.join() {
+        resume_unwind(p);
+    }
+    for step in scenario.after {
+        h.main_step(&provider, *step);
+    }
+    let (events, judged) = {
+        let mut st = h.lock();
+        (
+            std::mem::take(&mut st.events),
+            std::mem::take(&mut st.judged),
+        )
+    };
+    h.release_logon();
+    let mut a = lock(acc);
+    for (sum, n) in a.checks.iter_mut().zip(&judged.checks) {
+        *sum += n;
+    }
+    let seen = plan::seen();
+    for (max, n) in a.waits.iter_mut().zip(seen) {
+        *max = (*max).max(n);
+    }
+    let first = judged.errors().next().cloned();
+    if let Some(first) = first {
+        a.failure = Some(LoomFailure {
+            rule: first.rule,
+            kind: FailureKind::Monitor,
+            message: first.message,
+            plan: plan.filter(|_| plan::hit()),
+            events,
+            findings: judged
+                .findings
+                .iter()
+                .filter(|f| f.severity == Severity::Error)
+                .cloned()
+                .collect(),
+        });
+        drop(a);
+        panic_any(FoundViolation);
+    }
+}
+
+impl Harness {
+    /// Names the calling (loom) thread in the trace.
+    fn label(&self, t: Thread) {
+        if let Some(m) = &mut self.lock().loom {
+            m.labels.push((crate::sync::current_thread(), t));
+        }
+    }
+
+    /// Undoes the last [`Harness::label`] of the calling thread.
+    fn unlabel(&self) {
+        if let Some(m) = &mut self.lock().loom {
+            let me = crate::sync::current_thread();
+            if let Some(i) = m.labels.iter().rposition(|(id, _)| *id == me) {
+                m.labels.remove(i);
+            }
+        }
+    }
+
+    fn main_step(self: &Arc<Self>, provider: &Arc<dyn TransportProvider>, step: MainStep) {
+        let call = match step {
+            MainStep::Submit(slot) => Call::Submit {
+                slot,
+                resubmission: false,
+            },
+            MainStep::End(slot) => {
+                let accepted = self
+                    .lock()
+                    .session
+                    .out(out_id(slot))
+                    .is_some_and(|m| m.phase == OutPhase::Accepted);
+                if !accepted {
+                    return;
+                }
+                Call::End { slot }
+            }
+            MainStep::Start => Call::Start { obj: 0 },
+            MainStep::Poll => Call::Poll,
+            MainStep::FlushQueues => Call::FlushQueues,
+        };
+        self.main_call(provider, call);
+    }
+
+    fn notify_step(&self, step: NotifyStep) {
+        let Some(logon) = self.logon() else { return };
+        self.tick();
+        let (flags, data) = match step {
+            NotifyStep::Cancel => {
+                // Issued under the window lock: the entry point is still running (TN-18).
+                let w = self.window();
+                let r = match (&w.armed, w.open) {
+                    (Some(RefSource::Cell(c)), true) => {
+                        c.load(crate::sync::atomic::Ordering::SeqCst)
+                    }
+                    (Some(RefSource::Value(v)), true) => *v,
+                    _ => return,
+                };
+                let data = Some(NotifyData::MsgRef(r));
+                let flags = F::NOTIFY_CANCEL_MESSAGE;
+                Harness::record(&mut self.lock(), Body::TransportNotify { flags, data });
+                drop(w);
+                (flags, data)
+            }
+            NotifyStep::Flags(flags) => {
+                Harness::record(
+                    &mut self.lock(),
+                    Body::TransportNotify { flags, data: None },
+                );
+                (flags, None)
+            }
+        };
+        let mut out = flags;
+        let hr = logon.transport_notify(&mut out, data);
+        self.tick();
+        Harness::record(
+            &mut self.lock(),
+            Body::Return {
+                method: Method::TransportNotify,
+                hr,
+                flags: Some(Word(out.raw())),
+                msg_ref: None,
+                return_parm: None,
+                incoming: None,
+            },
+        );
+    }
+}

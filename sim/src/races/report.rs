@@ -1,0 +1,130 @@
+//! What a loom scenario run found: verdict, exploration figures, and the failing execution
+//! rendered like every other counterexample.
+
+use std::fmt::Write;
+
+use xpcheck_properties::event::Event;
+use xpcheck_properties::judge::{Finding, Severity};
+use xpcheck_properties::render;
+use xpcheck_properties::rules::Rid;
+
+use crate::sync::plan::{Planned, WaitKind};
+
+/// The outcome of a scenario.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LoomVerdict {
+    /// Every execution (within the preemption bound, every wait-fault plan) was judged and none
+    /// broke a rule.
+    Pass,
+    /// Some execution broke a rule: see [`LoomReport::failure`].
+    Violated,
+    /// The iteration or time budget ran out before exploration finished: nothing is claimed.
+    Incomplete,
+}
+
+/// How the failing execution failed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FailureKind {
+    /// A monitor found a violation in a completed execution.
+    Monitor,
+    /// Every thread blocked: the provider waits for something nobody will give (TN-27, or
+    /// TN-19 / AMB-6 (c) when an entry point is the one stuck).
+    Deadlock,
+    /// A thread spun past loom's branch budget without progress (AMB-6 (c)).
+    Livelock,
+    /// An entry point exceeded the harness-call budget without returning (AMB-6 (b)/(c)).
+    Hang,
+    /// The provider panicked.
+    Panic,
+}
+
+/// The failing execution.
+#[derive(Clone, Debug)]
+pub struct LoomFailure {
+    /// The rule it breaks (`"panic"` for a provider panic).
+    pub rule: &'static str,
+    /// How it failed.
+    pub kind: FailureKind,
+    /// What happened.
+    pub message: String,
+    /// The spurious wake-up or timeout that was planned in it, if any.
+    pub plan: Option<Planned>,
+    /// The execution's trace up to the failure.
+    pub events: Vec<Event>,
+    /// The monitors' findings on it.
+    pub findings: Vec<Finding>,
+}
+
+/// A scenario run.
+#[derive(Clone, Debug)]
+pub struct LoomReport {
+    /// Scenario name.
+    pub scenario: &'static str,
+    /// Preemption bound (`None`: unbounded).
+    pub preemption_bound: Option<usize>,
+    /// Executions explored, over every plan.
+    pub iterations: u64,
+    /// Wait-fault plans explored (1 = no facade waits happened).
+    pub plans: u32,
+    /// Wall-clock seconds (reported, never used in a decision about the trace).
+    pub seconds: f64,
+    /// The verdict.
+    pub verdict: LoomVerdict,
+    /// Checks per monitored rule (index = `Rid as usize`), summed over executions.
+    pub checks: Vec<u64>,
+    /// The failing execution, if any.
+    pub failure: Option<LoomFailure>,
+}
+
+impl LoomReport {
+    /// Rules the scenario exercised (checked at least once).
+    pub fn exercised(&self) -> Vec<&'static str> {
+        Rid::ALL
+            .iter()
+            .filter(|r| self.checks[**r as usize] > 0)
+            .map(|r| r.id())
+            .collect()
+    }
+
+    /// One line of figures: verdict, bound, iterations, plans, seconds.
+    pub fn summary(&self) -> String {
+        let bound = self
+            .preemption_bound
+            .map_or("unbounded".to_string(), |b| b.to_string());
+        let verdict = match (&self.verdict, &self.failure) {
+            (LoomVerdict::Violated, Some(f)) => format!("violated {}", f.rule),
+            (LoomVerdict::Violated, None) => "violated".into(),
+            (LoomVerdict::Pass, _) => "pass".into(),
+            (LoomVerdict::Incomplete, _) => "incomplete".into(),
+        };
+        format!(
+            "loom {}: {verdict}; preemption bound {bound}, {} iterations over {} plan(s), {:.2} s",
+            self.scenario, self.iterations, self.plans, self.seconds
+        )
+    }
+
+    /// The failing execution rendered as a counterexample (deterministic: no figures).
+    pub fn counterexample(&self) -> Option<String> {
+        let f = self.failure.as_ref()?;
+        let mut out = String::new();
+        let _ = writeln!(out, "scenario {}: {} ({:?})", self.scenario, f.rule, f.kind);
+        let _ = writeln!(out, "{}", f.message);
+        match f.plan {
+            None => {}
+            Some(Planned { kind, index }) => {
+                let what = match kind {
+                    WaitKind::Wait => "spurious wake-up of Condvar::wait",
+                    WaitKind::Timeout => "timeout of Condvar::wait_timeout",
+                };
+                let _ = writeln!(out, "planned: {what} #{index}");
+            }
+        }
+        out += &render::annotated(
+            &f.events,
+            &f.findings,
+            |x| x.severity == Severity::Error,
+            true,
+        );
+        Some(out)
+    }
+}
