@@ -7,7 +7,7 @@
 //! these failing is an [`InputError`] naming the line (the CLI exits 2). Well-formed events go
 //! to the same monitors every engine uses, one [`Session`] per `logon` index (0..=15); a
 //! `TransportLogon` on an index whose logon has ended (TransportLogoff returned, or
-//! TransportLogon failed) starts a fresh session there.
+//! TransportLogon failed) and has no call open starts a fresh session there.
 //!
 //! Kept per run, all bounded: checks, errors and warnings per rule, the first
 //! [`MAX_FINDINGS`] findings, and for each violated rule the last [`WINDOW`] events up to its
@@ -270,7 +270,10 @@ impl Validator {
             self.sessions.resize_with(i + 1, Session::default);
         }
         let s = &mut self.sessions[i];
-        if matches!(ev.body, Body::TransportLogon { .. }) && s.life == Life::Gone {
+        if matches!(ev.body, Body::TransportLogon { .. })
+            && s.life == Life::Gone
+            && s.frames.is_empty()
+        {
             // The index is reused by a new IXPLogon object.
             *s = Session::default();
         }
@@ -356,7 +359,7 @@ fn strip_position(e: &serde_json::Error) -> String {
 
 /// Parses one non-blank line into an event, classifying what is wrong.
 pub fn parse_line(line: u64, text: &str, complete: bool) -> Result<Event, InputError> {
-    let value: serde_json::Value = serde_json::from_str(text).map_err(|e| {
+    let mut value: serde_json::Value = serde_json::from_str(text).map_err(|e| {
         if !complete && e.is_eof() {
             err(line, InputErrorKind::Truncated)
         } else {
@@ -391,11 +394,15 @@ pub fn parse_line(line: u64, text: &str, complete: bool) -> Result<Event, InputE
             ))
         }
     };
-    serde_json::from_value::<Event>(value).map_err(|e| {
+    if let Some(obj) = value.as_object_mut() {
+        // Extension fields (timestamps, OS thread ids, ...) are the proxy's business.
+        obj.retain(|k, _| !k.starts_with("x_"));
+    }
+    let ev = serde_json::from_value::<Event>(value.clone()).map_err(|e| {
         let msg = strip_position(&e);
         let kind = if msg.starts_with(&format!("unknown variant `{name}`")) {
             InputErrorKind::UnknownEvent {
-                name: shorten(name, 60),
+                name: shorten(name.clone(), 60),
             }
         } else if let Some(field) = msg
             .strip_prefix("missing field `")
@@ -404,11 +411,42 @@ pub fn parse_line(line: u64, text: &str, complete: bool) -> Result<Event, InputE
             InputErrorKind::MissingField {
                 field: field.to_string(),
             }
+        } else if let Some(field) = msg
+            .strip_prefix("unknown field `")
+            .and_then(|r| r.split('`').next())
+        {
+            InputErrorKind::BadField(format!(
+                "unknown field `{field}` in a `{name}` event (extension fields must start with `x_`)"
+            ))
         } else {
             InputErrorKind::BadField(msg)
         };
         err(line, kind)
-    })
+    })?;
+    // Flattened enums cannot deny unknown fields themselves: a field the event does not have
+    // is one its re-serialisation lacks (fields omitted when at their default excepted).
+    if let (Some(obj), Ok(serde_json::Value::Object(back))) =
+        (value.as_object(), serde_json::to_value(ev))
+    {
+        if let Some(k) = obj
+            .iter()
+            .find(|(k, v)| {
+                // Written only when set: `logon` 0, optional fields null, boolean fields false.
+                let default = v.is_null() || *v == &serde_json::Value::Bool(false) || *k == "logon";
+                !back.contains_key(*k) && !default
+            })
+            .map(|(k, _)| k)
+        {
+            return Err(err(
+                line,
+                InputErrorKind::BadField(format!(
+                    "unknown field `{}` in a `{name}` event (extension fields must start with `x_`)",
+                    shorten(k.clone(), 60)
+                )),
+            ));
+        }
+    }
+    Ok(ev)
 }
 
 /// At most `max` bytes of `s` (on a character boundary), `...` marking a cut.
