@@ -500,8 +500,9 @@ impl Conformance for CheckReport {
     fn figures(&self) -> String {
         let cut = self.scenarios.iter().filter(|s| !s.complete).count();
         format!(
-            "engine check: {} scenarios, {} unique states, {} generated, depth {}, {:.2} s{}",
+            "engine check: {} scenario{}, {} unique states, {} generated, depth {}, {:.2} s{}",
             self.scenarios.len(),
+            if self.scenarios.len() == 1 { "" } else { "s" },
             self.stats.unique,
             self.stats.states,
             self.stats.depth,

@@ -118,8 +118,11 @@ impl Conformance for SimReport {
     }
     fn figures(&self) -> String {
         format!(
-            "engine sim: {} seeds, {} events, {:.2} s",
-            self.stats.seeds, self.stats.events, self.stats.seconds
+            "engine sim: {} seed{}, {} events, {:.2} s",
+            self.stats.seeds,
+            if self.stats.seeds == 1 { "" } else { "s" },
+            self.stats.events,
+            self.stats.seconds
         )
     }
     fn rules(&self) -> &[RuleResult] {
