@@ -475,3 +475,46 @@ proptest! {
         }
     }
 }
+
+/// The code block after `marker` in the README.
+fn readme_block(marker: &str) -> String {
+    let readme = include_str!("../README.md");
+    let at = readme.find(marker).expect("marker in README");
+    let rest = &readme[at..];
+    let start = rest.find("```").expect("a fence after the marker");
+    let body = &rest[start..];
+    let body = &body[body.find('\n').expect("fence line") + 1..];
+    body[..body.find("\n```").expect("closing fence") + 1].to_string()
+}
+
+#[test]
+fn the_readme_worked_example_is_what_validate_prints() {
+    let fixture = include_str!("fixtures/worked-example.jsonl");
+    assert_eq!(readme_block("<!-- worked-example: "), fixture);
+    let dir = TempDir::new("readme");
+    dir.file("trace.jsonl", fixture.as_bytes());
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_xpcheck"))
+            .args(args)
+            .current_dir(&dir.0)
+            .output()
+            .expect("runs")
+    };
+    let text = run(&["validate", "trace.jsonl"]);
+    assert_eq!(text.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(text.contains("TN-17    MUST        violated"), "{text}");
+    let shown = readme_block("`xpcheck validate trace.jsonl` exits 1; after the rule table");
+    assert!(text.ends_with(&shown), "README shows the end of:\n{text}");
+    let chart = run(&["validate", "trace.jsonl", "--format", "mermaid"]);
+    assert_eq!(chart.status.code(), Some(1));
+    assert_eq!(
+        readme_block("<!-- worked-example-chart -->"),
+        String::from_utf8_lossy(&chart.stdout)
+    );
+    let plain = run(&["validate", "trace.jsonl", "--format", "chart"]);
+    assert_eq!(
+        readme_block("and `--format chart`:"),
+        String::from_utf8_lossy(&plain.stdout)
+    );
+}
