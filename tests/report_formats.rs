@@ -234,3 +234,37 @@ fn cli_formats() {
         "--json conflicts with --format"
     );
 }
+
+/// The progress bar's chunked run gives the same report as a plain run (figures aside).
+#[test]
+fn progress_does_not_change_the_sim_report() {
+    for name in [
+        "loopback",
+        "loopback-cancel-ignored",
+        "loopback-late-msg-ref",
+    ] {
+        let p = xpcheck::builtin::by_name(name).expect("built in");
+        let plain = sim_report(name, 300);
+        let mut ticks = Vec::new();
+        let mut tick = |done: u64| ticks.push(done);
+        let mut chunked = xpcheck::sim_run::run_sim_progress(
+            p.name,
+            p.breaks,
+            p.factory,
+            &xpcheck::sim::SimOptions::new(xpcheck::sim_run::sim_config()),
+            0,
+            300,
+            Some(&mut tick),
+        );
+        chunked.stats.seconds = 0.0;
+        chunked.stats.events_per_sec = 0.0;
+        chunked.stats.seeds_per_sec = 0.0;
+        assert_eq!(
+            serde_json::to_string(&plain).expect("json"),
+            serde_json::to_string(&chunked).expect("json"),
+            "{name}"
+        );
+        assert_eq!(ticks.last(), Some(&300));
+        assert!(ticks.windows(2).all(|w| w[0] < w[1]));
+    }
+}
