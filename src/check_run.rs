@@ -124,6 +124,7 @@ pub fn run_check(
                     .unwrap_or(""),
                 scenario: s.name(),
                 seed: None,
+                line: None,
                 events: cx.events,
                 findings: cx.judged.findings,
                 replay: req.replay_command(s),
@@ -152,12 +153,7 @@ pub fn run_check(
         .map(|&r| {
             let status = Status::of(violated.contains(&r), complete, checks[r as usize]);
             debug_assert!(status != Status::Violated || r.kind() == CheckKind::Monitor);
-            RuleResult {
-                id: r.id(),
-                status,
-                checks: checks[r as usize],
-                warnings: warnings[r as usize],
-            }
+            RuleResult::new(r, status, checks[r as usize], warnings[r as usize], "check")
         })
         .collect();
     let verdict = if !violated.is_empty() {

@@ -1,16 +1,21 @@
 //! xpcheck: a deterministic simulation and model-checking harness for MAPI transport providers.
 //!
 //! The contract (vocabulary, events, rule catalog, monitors) lives in [`properties`]; the
-//! executable model of spooler and transport, explored with stateright, in [`model`]. This crate
-//! adds the run reports and the `xpcheck` command line.
+//! executable model of spooler and transport, explored with stateright, in [`model`]; the seeded
+//! simulator of real provider code in [`sim`]. This crate adds the run reports ([`report`]:
+//! text, JSON, Markdown), message-sequence charts ([`chart`]), recorded-trace validation
+//! ([`validate`]) and the `xpcheck` command line.
 #![forbid(unsafe_code)]
 
 pub mod bench;
+pub mod chart;
 pub mod check_run;
 pub mod conformance;
 pub mod listing;
+pub mod progress;
 pub mod report;
 pub mod sim_run;
+pub mod validate;
 
 pub use xpcheck_model as model;
 pub use xpcheck_properties as properties;

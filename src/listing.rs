@@ -11,12 +11,16 @@ pub struct RuleRow {
     /// The catalog entry: id, force, bearer, origin, terms, summary.
     #[serde(flatten)]
     pub rule: &'static Rule,
-    /// Engines that decide it (`check` = the stateright model with the monitors).
+    /// Engines that decide it: `check` (the stateright model), `sim` (seeded simulation of
+    /// real provider code) and `validate` (recorded traces) all run the same monitors.
     pub engines: Vec<&'static str>,
     /// `monitor` or `coverage` when checked.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub kind: Option<CheckKind>,
 }
+
+/// The engines that run the monitors, in the order listed.
+pub const ENGINES: [&str; 3] = ["check", "sim", "validate"];
 
 /// Every rule of the catalog.
 pub fn rule_rows() -> Vec<RuleRow> {
@@ -26,7 +30,11 @@ pub fn rule_rows() -> Vec<RuleRow> {
             let rid = Rid::from_id(rule.id);
             RuleRow {
                 rule,
-                engines: if rid.is_some() { vec!["check"] } else { vec![] },
+                engines: if rid.is_some() {
+                    ENGINES.to_vec()
+                } else {
+                    vec![]
+                },
                 kind: rid.map(|r| r.kind()),
             }
         })
@@ -38,14 +46,14 @@ pub fn rules_text() -> String {
     let rows = rule_rows();
     let checked = rows.iter().filter(|r| !r.engines.is_empty()).count();
     let mut out = format!(
-        "{} rules, {} checked by the model (`check`)\n\n",
+        "{} rules, {} checked by the monitors (engines check, sim, validate)\n\n",
         rows.len(),
         checked
     );
-    out += "id         force      bearer    origin  engines  summary\n";
+    out += "id         force      bearer    origin  engines              summary\n";
     for r in &rows {
         out += &format!(
-            "{:<10} {:<10} {:<9} {:<7} {:<8} {}\n",
+            "{:<10} {:<10} {:<9} {:<7} {:<20} {}\n",
             r.rule.id,
             format!("{:?}", r.rule.force),
             format!("{:?}", r.rule.bearer).to_lowercase(),

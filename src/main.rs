@@ -2,16 +2,17 @@
 //! 2 bad usage or bad input, 3 incomplete.
 #![forbid(unsafe_code)]
 
-use std::io::IsTerminal;
 use std::process::ExitCode;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use stateright::{Checker, Model};
 use xpcheck::check_run::{run_check, CheckRequest};
 use xpcheck::listing;
 use xpcheck::model::check::CheckOptions;
 use xpcheck::model::model::XpModel;
 use xpcheck::model::{Behaviour, Scenario};
+use xpcheck::progress::Progress;
+use xpcheck::report::{self, Conformance};
 
 #[derive(Parser)]
 #[command(
@@ -68,9 +69,8 @@ enum Command {
         /// Seeds: `A..B` (B exclusive) or one seed.
         #[arg(long, default_value = "0..1000")]
         seeds: String,
-        /// One JSON document on stdout.
-        #[arg(long)]
-        json: bool,
+        #[command(flatten)]
+        output: Output,
     },
     /// Re-run one seed of `sim` and print its trace.
     Replay {
@@ -83,6 +83,18 @@ enum Command {
         /// Also write the trace as JSON Lines ("v": 1) to this file.
         #[arg(long)]
         trace_out: Option<std::path::PathBuf>,
+        #[command(flatten)]
+        output: Output,
+    },
+    /// Judge a recorded JSON Lines trace ("v": 1) with the monitors (engine `validate`).
+    Validate {
+        /// The trace file (one event per line; see the README).
+        file: std::path::PathBuf,
+        /// Lenient readings of the AMB notes (default strict).
+        #[arg(long)]
+        lenient: bool,
+        #[command(flatten)]
+        output: Output,
     },
     /// Model benchmark: unique states, states/s and symmetry reduction for 1..=N messages.
     Bench {
@@ -93,6 +105,75 @@ enum Command {
         #[arg(long, default_value_t = 30_000_000)]
         max_states: usize,
     },
+}
+
+/// How a run's result is printed on stdout.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum Format {
+    /// Per-rule table, counterexamples as step lists (default).
+    Text,
+    /// One JSON document.
+    Json,
+    /// GitHub-flavoured Markdown for CI job summaries (rule table, Mermaid charts).
+    Md,
+    /// Mermaid `sequenceDiagram` of the first counterexample.
+    Mermaid,
+    /// Plain-text sequence chart of every counterexample, for terminals.
+    Chart,
+}
+
+/// `--format` with `--json` as an alias for `--format json`.
+#[derive(Args, Clone, Copy)]
+struct Output {
+    /// Output format.
+    #[arg(long, value_enum, default_value = "text")]
+    format: Format,
+    /// Same as `--format json`.
+    #[arg(long, conflicts_with = "format")]
+    json: bool,
+}
+
+impl Output {
+    fn format(self) -> Format {
+        if self.json {
+            Format::Json
+        } else {
+            self.format
+        }
+    }
+}
+
+/// Prints a run report in the chosen format; returns the exit code.
+fn emit(
+    report: &dyn Conformance,
+    format: Format,
+    text: impl FnOnce() -> String,
+    json: impl FnOnce() -> String,
+    code: i32,
+) -> ExitCode {
+    match format {
+        Format::Text => print!("{}", text()),
+        Format::Json => println!("{}", json()),
+        Format::Md => print!("{}", report::markdown(report)),
+        Format::Mermaid => print!("{}", report::mermaid(report)),
+        Format::Chart => {
+            let cxs = report.counterexamples();
+            if cxs.is_empty() {
+                println!(
+                    "{}: {}, no counterexample",
+                    report.title(),
+                    report.verdict().word().to_uppercase()
+                );
+            }
+            for (i, cx) in cxs.iter().enumerate() {
+                if i > 0 {
+                    println!();
+                }
+                print!("{}", cx.text_chart());
+            }
+        }
+    }
+    ExitCode::from(code as u8)
 }
 
 #[derive(Args, Clone)]
@@ -136,9 +217,8 @@ struct CheckArgs {
     /// Do not explore deeper than this (verdict `incomplete` if reached, exit 3).
     #[arg(long)]
     max_depth: Option<usize>,
-    /// One JSON document on stdout.
-    #[arg(long)]
-    json: bool,
+    #[command(flatten)]
+    output: Output,
 }
 
 fn usage(msg: impl std::fmt::Display) -> ExitCode {
@@ -207,26 +287,31 @@ fn check(args: &CheckArgs) -> ExitCode {
         max_depth: args.max_depth,
         counterexamples: true,
     };
-    let chatty = !args.json && std::io::stderr().is_terminal();
-    let report = match run_check(&req, |s, c| {
-        if chatty {
-            eprintln!(
-                "exploring scenario {} ({} out, {} in) ...",
-                s.name(),
-                c.outbound,
-                c.inbound
-            );
-        }
-    }) {
+    let format = args.output.format();
+    let progress = Progress::new(Progress::wanted(format == Format::Json), None, "");
+    let total = req.scenarios.len();
+    let mut started = 0;
+    let result = run_check(&req, |s, c| {
+        started += 1;
+        progress.message(format!(
+            "scenario {started}/{total}: {} ({} out, {} in)",
+            s.name(),
+            c.outbound,
+            c.inbound
+        ));
+    });
+    progress.finish();
+    let report = match result {
         Ok(r) => r,
         Err(e) => return usage(e),
     };
-    if args.json {
-        println!("{}", report.to_json());
-    } else {
-        print!("{}", report.render());
-    }
-    ExitCode::from(report.exit_code() as u8)
+    emit(
+        &report,
+        format,
+        || report.render(),
+        || report.to_json(),
+        report.exit_code(),
+    )
 }
 
 fn explore(model: &ModelArgs, port: u16) -> ExitCode {
@@ -269,7 +354,7 @@ fn sim_provider(name: &str) -> Result<xpcheck_providers::Builtin, String> {
     })
 }
 
-fn sim(provider: &str, seeds: &str, json: bool) -> ExitCode {
+fn sim(provider: &str, seeds: &str, format: Format) -> ExitCode {
     let p = match sim_provider(provider) {
         Ok(p) => p,
         Err(e) => return usage(e),
@@ -278,19 +363,69 @@ fn sim(provider: &str, seeds: &str, json: bool) -> ExitCode {
         Ok(r) => r,
         Err(e) => return usage(e),
     };
-    let report = xpcheck::sim_run::run_sim(&p, from, to);
-    if json {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&report).expect("serialises")
+    let report = if Progress::wanted(format == Format::Json) {
+        let progress = Progress::new(true, Some(to - from), "seeds");
+        let mut tick = |done: u64| progress.set(done);
+        let r = xpcheck::sim_run::run_sim_progress(
+            p.name,
+            p.breaks,
+            p.factory,
+            &xpcheck_sim::SimOptions::new(xpcheck::sim_run::sim_config()),
+            from,
+            to,
+            Some(&mut tick),
         );
+        progress.finish();
+        r
     } else {
-        print!("{}", report.render());
-    }
-    ExitCode::from(report.exit_code() as u8)
+        xpcheck::sim_run::run_sim(&p, from, to)
+    };
+    emit(
+        &report,
+        format,
+        || report.render(),
+        || serde_json::to_string_pretty(&report).expect("serialises"),
+        report.exit_code(),
+    )
 }
 
-fn replay(provider: &str, seed: u64, trace_out: Option<&std::path::Path>) -> ExitCode {
+fn validate(file: &std::path::Path, lenient: bool, format: Format) -> ExitCode {
+    let settings = xpcheck::properties::judge::Settings {
+        strict: !lenient,
+        ..Default::default()
+    };
+    let progress = Progress::new(Progress::wanted(format == Format::Json), Some(0), "bytes");
+    let result = xpcheck::validate::validate_file(file, settings, |read, size| {
+        progress.set_len(size);
+        progress.set(read);
+    });
+    progress.finish();
+    let report = match result {
+        Ok(r) => r,
+        Err(xpcheck::validate::FileError::Input(e)) => {
+            eprintln!("xpcheck: {}:{}: {}", file.display(), e.line, e.kind);
+            return ExitCode::from(2);
+        }
+        Err(e) => {
+            eprintln!("xpcheck: {}: {e}", file.display());
+            return ExitCode::from(2);
+        }
+    };
+    emit(
+        &report,
+        format,
+        || report.render(),
+        || report.to_json(),
+        report.exit_code(),
+    )
+}
+
+fn replay(
+    provider: &str,
+    seed: u64,
+    trace_out: Option<&std::path::Path>,
+    format: Format,
+) -> ExitCode {
     let p = match sim_provider(provider) {
         Ok(p) => p,
         Err(e) => return usage(e),
@@ -307,16 +442,14 @@ fn replay(provider: &str, seed: u64, trace_out: Option<&std::path::Path>) -> Exi
             return usage(format!("cannot write {}: {e}", path.display()));
         }
     }
-    let findings = &run.judged.findings;
-    print!(
-        "{}",
-        xpcheck::properties::render::annotated(&run.events, findings, |_| true, false)
-    );
-    if let Some(c) = &run.crash {
-        println!("provider crashed: {c:?}");
-    }
-    let bad = run.crash.is_some() || run.judged.errors().next().is_some();
-    ExitCode::from(u8::from(bad))
+    let report = xpcheck::sim_run::ReplayReport::new(p.name, &run);
+    emit(
+        &report,
+        format,
+        || report.render(),
+        || report.to_json(),
+        report.exit_code(),
+    )
 }
 
 fn bench(max_messages: u8, max_states: usize) -> ExitCode {
@@ -352,7 +485,10 @@ fn main() -> ExitCode {
             threads: 1,
             max_states: None,
             max_depth: None,
-            json: false,
+            output: Output {
+                format: Format::Text,
+                json: false,
+            },
         }),
         Some(Command::Rules { json }) => {
             if json {
@@ -390,12 +526,18 @@ fn main() -> ExitCode {
         Some(Command::Sim {
             provider,
             seeds,
-            json,
-        }) => sim(&provider, &seeds, json),
+            output,
+        }) => sim(&provider, &seeds, output.format()),
         Some(Command::Replay {
             provider,
             seed,
             trace_out,
-        }) => replay(&provider, seed, trace_out.as_deref()),
+            output,
+        }) => replay(&provider, seed, trace_out.as_deref(), output.format()),
+        Some(Command::Validate {
+            file,
+            lenient,
+            output,
+        }) => validate(&file, lenient, output.format()),
     }
 }
