@@ -9,7 +9,9 @@ pub mod bench;
 pub mod check_run;
 pub mod conformance;
 pub mod listing;
+pub mod logon_cmd;
 pub mod report;
+pub mod session_run;
 pub mod sim_run;
 
 pub use xpcheck_model as model;

@@ -293,6 +293,9 @@ pub struct SessionModel {
     pub custom_profile: String,
     /// Check counters.
     pub counters: Arc<SessionCounters>,
+    /// Violating states are terminal (default). `xpcheck logon` turns this off to follow a
+    /// call that breaks a client rule through to what MAPI returns.
+    pub stop_on_violation: bool,
 }
 
 struct Sink<'a> {
@@ -356,6 +359,7 @@ impl SessionModel {
             cfg,
             custom_profile: String::new(),
             counters: Arc::new(SessionCounters::new()),
+            stop_on_violation: true,
         }
     }
 
@@ -866,7 +870,7 @@ impl SessionModel {
     /// Every enabled action of `s`, environment first (the order `xpcheck logon` follows).
     pub fn enabled(&self, s: &SessionState, out: &mut Vec<SessionAction>) {
         use SessionAction as A;
-        if s.violations != 0 || s.exited {
+        if (s.violations != 0 && self.stop_on_violation) || s.exited {
             return;
         }
         if !s.started {
