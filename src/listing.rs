@@ -26,7 +26,14 @@ pub fn rule_rows() -> Vec<RuleRow> {
             let rid = Rid::from_id(rule.id);
             RuleRow {
                 rule,
-                engines: if rid.is_some() { vec!["check"] } else { vec![] },
+                engines: if rid.is_some() {
+                    vec!["check"]
+                } else if xpcheck_properties::client::ClientRid::from_id(rule.id).is_some() {
+                    // the session model (`check --model session`) and `xpcheck logon`
+                    vec!["session"]
+                } else {
+                    vec![]
+                },
                 kind: rid.map(|r| r.kind()),
             }
         })
