@@ -12,8 +12,10 @@ pub mod chart;
 pub mod check_run;
 pub mod conformance;
 pub mod listing;
+pub mod logon_cmd;
 pub mod progress;
 pub mod report;
+pub mod session_run;
 pub mod sim_run;
 pub mod validate;
 

@@ -12,7 +12,9 @@ pub struct RuleRow {
     #[serde(flatten)]
     pub rule: &'static Rule,
     /// Engines that decide it: `check` (the stateright model), `sim` (seeded simulation of
-    /// real provider code) and `validate` (recorded traces) all run the same monitors.
+    /// real provider code), `loom` (real threads, every interleaving of the loom scenarios) and
+    /// `validate` (recorded traces) all run the same monitors; `session` is the client-side
+    /// model.
     pub engines: Vec<&'static str>,
     /// `monitor` or `coverage` when checked.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -20,7 +22,7 @@ pub struct RuleRow {
 }
 
 /// The engines that run the monitors, in the order listed.
-pub const ENGINES: [&str; 3] = ["check", "sim", "validate"];
+pub const ENGINES: [&str; 4] = ["check", "sim", "loom", "validate"];
 
 /// Every rule of the catalog.
 pub fn rule_rows() -> Vec<RuleRow> {
@@ -32,6 +34,9 @@ pub fn rule_rows() -> Vec<RuleRow> {
                 rule,
                 engines: if rid.is_some() {
                     ENGINES.to_vec()
+                } else if xpcheck_properties::client::ClientRid::from_id(rule.id).is_some() {
+                    // the session model (`check --model session`) and `xpcheck logon`
+                    vec!["session"]
                 } else {
                     vec![]
                 },

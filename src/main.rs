@@ -41,6 +41,8 @@ enum Command {
     },
     /// Exhaustive stateright check of the model with the monitors.
     Check(CheckArgs),
+    /// What MAPI does with one MAPILogonEx call, and which client rules it breaks.
+    Logon(LogonArgs),
     /// The stateright Explorer web UI, bound to 127.0.0.1.
     Explore {
         #[command(flatten)]
@@ -176,6 +178,30 @@ fn emit(
     ExitCode::from(code as u8)
 }
 
+/// `xpcheck logon`: one MAPILogonEx call explained.
+#[derive(Args)]
+struct LogonArgs {
+    /// flFlags: MAPI names separated by `|` (e.g. 'MAPI_EXTENDED|MAPI_NO_MAIL'), or numbers.
+    #[arg(long)]
+    flags: String,
+    /// lpszProfileName (omit for NULL).
+    #[arg(long)]
+    profile: Option<String>,
+    /// Pass a non-NULL lpszPassword (LOGON-1).
+    #[arg(long)]
+    password: bool,
+    /// The caller runs as a Windows service (LOGON-11, SVC-*).
+    #[arg(long)]
+    service: bool,
+    /// MAPIINIT_0.ulFlags for MAPIInitialize (default MAPI_MULTITHREAD_NOTIFICATIONS, plus
+    /// MAPI_NT_SERVICE with --service).
+    #[arg(long)]
+    init_flags: Option<String>,
+    /// One JSON document on stdout.
+    #[arg(long)]
+    json: bool,
+}
+
 #[derive(Args, Clone)]
 struct ModelArgs {
     /// Provider behaviour (see `xpcheck providers`).
@@ -219,6 +245,13 @@ struct CheckArgs {
     max_depth: Option<usize>,
     #[command(flatten)]
     output: Output,
+    /// Which model: `transport` (spooler <-> provider, default) or `session` (the MAPI session
+    /// layer: MAPILogonEx, MAPIInitialize, services, notification dispatch).
+    #[arg(long = "model", default_value = "transport")]
+    model_name: String,
+    /// With `--model session`: the client behaviour (`correct` or a faulty one).
+    #[arg(long)]
+    client: Option<String>,
 }
 
 fn usage(msg: impl std::fmt::Display) -> ExitCode {
@@ -263,7 +296,91 @@ impl ModelArgs {
     }
 }
 
+fn check_session(args: &CheckArgs) -> ExitCode {
+    use xpcheck::model::session::{ClientBehaviour, SessionScenario};
+    if args.model.provider != "correct" {
+        return usage("--provider names a transport provider; with --model session use --client");
+    }
+    let name = args.client.as_deref().unwrap_or("correct");
+    let Some(behaviour) = ClientBehaviour::from_name(name) else {
+        let names: Vec<_> = ClientBehaviour::ALL.iter().map(|b| b.name()).collect();
+        return usage(format!(
+            "unknown client {name:?}; known: {}",
+            names.join(", ")
+        ));
+    };
+    let scenarios = match &args.model.scenario {
+        None => SessionScenario::ALL.to_vec(),
+        Some(s) => match SessionScenario::from_name(s) {
+            Some(sc) => vec![sc],
+            None => {
+                let names: Vec<_> = SessionScenario::ALL.iter().map(|s| s.name()).collect();
+                return usage(format!(
+                    "unknown session scenario {s:?}; known: {}",
+                    names.join(", ")
+                ));
+            }
+        },
+    };
+    if args.max_states == Some(0) {
+        return usage("--max-states must be at least 1");
+    }
+    if args.max_depth.is_some_and(|d| d < 2) {
+        return usage("--max-depth must be at least 2");
+    }
+    let options = CheckOptions {
+        symmetry: false,
+        threads: 1,
+        max_states: args.max_states,
+        max_depth: args.max_depth,
+        counterexamples: true,
+    };
+    let format = args.output.format();
+    if !matches!(format, Format::Text | Format::Json) {
+        return usage("--model session prints text or json (--format text|json)");
+    }
+    let report = xpcheck::session_run::run_session_check(behaviour, &scenarios, options);
+    if format == Format::Json {
+        println!("{}", report.to_json());
+    } else {
+        print!("{}", report.render());
+    }
+    ExitCode::from(report.exit_code() as u8)
+}
+
+fn logon(args: &LogonArgs) -> ExitCode {
+    let req = match xpcheck::logon_cmd::LogonRequest::parse(
+        &args.flags,
+        args.init_flags.as_deref(),
+        args.profile.clone(),
+        args.password,
+        args.service,
+    ) {
+        Ok(r) => r,
+        Err(e) => return usage(e),
+    };
+    let report = xpcheck::logon_cmd::explain(&req);
+    if args.json {
+        println!("{}", report.to_json());
+    } else {
+        print!("{}", report.render());
+    }
+    ExitCode::from(report.exit_code() as u8)
+}
+
 fn check(args: &CheckArgs) -> ExitCode {
+    match args.model_name.as_str() {
+        "transport" => {}
+        "session" => return check_session(args),
+        other => {
+            return usage(format!(
+                "unknown model {other:?}; known: transport, session"
+            ))
+        }
+    }
+    if args.client.is_some() {
+        return usage("--client needs --model session");
+    }
     let mut req = match args.model.request() {
         Ok(r) => r,
         Err(e) => return usage(e),
@@ -489,6 +606,8 @@ fn main() -> ExitCode {
                 format: Format::Text,
                 json: false,
             },
+            model_name: "transport".into(),
+            client: None,
         }),
         Some(Command::Rules { json }) => {
             if json {
@@ -513,6 +632,7 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Some(Command::Check(args)) => check(&args),
+        Some(Command::Logon(args)) => logon(&args),
         Some(Command::Explore { model, port }) => explore(&model, port),
         Some(Command::Bench {
             max_messages,

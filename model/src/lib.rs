@@ -9,6 +9,7 @@ pub mod check;
 pub mod config;
 pub mod model;
 pub mod provider;
+pub mod session;
 pub mod spooler;
 pub mod state;
 

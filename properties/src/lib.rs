@@ -5,6 +5,7 @@
 #![forbid(unsafe_code)]
 
 pub mod catalog;
+pub mod client;
 pub mod event;
 pub mod judge;
 mod monitors;

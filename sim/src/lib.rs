@@ -9,6 +9,7 @@
 
 pub mod api;
 pub mod chooser;
+pub mod client;
 pub mod harness;
 pub mod objects;
 #[cfg(xpcheck_loom)]
