@@ -53,8 +53,20 @@ fn caught(name: &str, scenario: &str) {
         p.breaks,
         r.counterexample().unwrap_or_default()
     );
+    // The counterexample as numbered events, then as a sequence chart.
+    let replay = format!(
+        "RUSTFLAGS=\"--cfg xpcheck_loom\" cargo test --release --test loom {scenario}"
+    );
+    let chart = xpcheck::chart::text(&xpcheck::chart::Chart {
+        title: format!("{name}: loom scenario {scenario}"),
+        events: &f.events,
+        findings: &f.findings,
+        rule: Some(f.rule),
+        replay: Some(&replay),
+    });
+    let shown = format!("{}\n{chart}", r.counterexample().expect("rendered"));
     insta::with_settings!({snapshot_path => "../snapshots", prepend_module_to_snapshot => false}, {
-        insta::assert_snapshot!(format!("loom__{name}"), r.counterexample().expect("rendered"));
+        insta::assert_snapshot!(format!("loom__{name}"), shown);
     });
 }
 

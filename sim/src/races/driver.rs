@@ -10,7 +10,7 @@ use xpcheck_model::state::Call;
 use xpcheck_model::{Behaviour, Config, Scenario as ModelScenario};
 use xpcheck_properties::event::{Body, Event, Method, NotifyData, Thread, Word};
 use xpcheck_properties::judge::session::OutPhase;
-use xpcheck_properties::judge::Severity;
+use xpcheck_properties::judge::{Blame, Finding, Severity};
 use xpcheck_properties::rules::Rid;
 use xpcheck_properties::vocab::{FlagWord, TransportNotifyFlags as F};
 
@@ -217,13 +217,26 @@ fn stuck(
             ),
         ),
     };
+    // The finding sits on the last event before the threads stopped, so the failure renders
+    // like every other counterexample.
+    let findings = events
+        .last()
+        .map(|e| Finding {
+            rule,
+            seq: e.seq,
+            severity: Severity::Error,
+            blame: Blame::Provider,
+            message: message.clone(),
+        })
+        .into_iter()
+        .collect();
     LoomFailure {
         rule,
         kind,
         message,
         plan,
         events,
-        findings: Vec::new(),
+        findings,
     }
 }
 
