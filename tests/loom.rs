@@ -54,9 +54,8 @@ fn caught(name: &str, scenario: &str) {
         r.counterexample().unwrap_or_default()
     );
     // The counterexample as numbered events, then as a sequence chart.
-    let replay = format!(
-        "RUSTFLAGS=\"--cfg xpcheck_loom\" cargo test --release --test loom {scenario}"
-    );
+    let replay =
+        format!("RUSTFLAGS=\"--cfg xpcheck_loom\" cargo test --release --test loom {scenario}");
     let chart = xpcheck::chart::text(&xpcheck::chart::Chart {
         title: format!("{name}: loom scenario {scenario}"),
         events: &f.events,

@@ -7,7 +7,7 @@ use xpcheck_sim::api::{TransportProvider, Wire};
 use crate::loopback::Loopback;
 
 /// One deliberate flaw.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Flaw {
     /// Never looks at NOTIFY_CANCEL_MESSAGE.
     CancelIgnored,

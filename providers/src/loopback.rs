@@ -22,12 +22,13 @@ use std::time::Duration;
 
 use xpcheck_properties::event::{MsgId, NotifyData};
 use xpcheck_properties::vocab::{
-    EndMessageFlags, FlushFlags, HResult, LogoffFlags, LogonFlags, SpoolerNotifyFlags,
+    EndMessageFlags, FlagWord, FlushFlags, HResult, LogoffFlags, LogonFlags, SpoolerNotifyFlags,
     StatusCode as St, StatusRowFlags, SubmitFlags, TransportNotifyFlags as F,
 };
 use xpcheck_sim::api::{
     Message, MsgRefOut, Props, Support, TransportLogon, TransportProvider, Wire, WireMessage,
 };
+use xpcheck_sim::explore::{ExplorableLogon, LogonFactory};
 use xpcheck_sim::sync::thread::ThreadId;
 use xpcheck_sim::sync::{current_thread, Condvar, Mutex, MutexGuard};
 
@@ -60,26 +61,108 @@ impl TransportProvider for Loopback {
         support: Support,
         flags: &mut LogonFlags,
     ) -> Result<Arc<dyn TransportLogon>, HResult> {
+        Ok(Arc::new(LoopbackLogon::logon(
+            support,
+            self.wire.clone(),
+            self.flaw,
+            flags,
+        )))
+    }
+}
+
+impl LoopbackLogon {
+    /// `TransportLogon`: the logon object, its status row created (STAT-1, LIFE-23).
+    pub fn logon(
+        support: Support,
+        wire: Wire,
+        flaw: Option<Flaw>,
+        flags: &mut LogonFlags,
+    ) -> LoopbackLogon {
         // STAT-1 / LIFE-23: the row exists before the first TransportNotify.
         support.modify_status_row(StatusRowFlags::empty(), St::STATUS_AVAILABLE);
         // LIFE-7 / AMB-33: answer with output bits only. We poll (LIFE-10).
         *flags = LogonFlags::LOGON_SP_POLL;
-        Ok(Arc::new(LoopbackLogon {
+        LoopbackLogon {
             support,
-            wire: self.wire.clone(),
-            flaw: self.flaw,
+            wire,
+            flaw,
             state: Mutex::new(State {
                 row: St::STATUS_AVAILABLE,
                 next_ref: 2,
                 ..State::default()
             }),
             turn: Condvar::new(),
-        }))
+        }
     }
 }
 
+/// The loopback logon's state between entry points, for exhaustive exploration of the real code
+/// (`xpcheck_sim::explore`).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct LoopbackSnapshot {
+    flaw: Option<Flaw>,
+    inbound: bool,
+    outbound: bool,
+    flush: [bool; 2],
+    row: u32,
+    next_ref: u32,
+    flights: Vec<(u32, Flight)>,
+    kept: Option<MsgId>,
+    deferred: Vec<MsgId>,
+    logon_cancel: bool,
+}
+
+impl ExplorableLogon for LoopbackLogon {
+    type Snapshot = LoopbackSnapshot;
+
+    fn save(&self) -> LoopbackSnapshot {
+        let st = self.lock();
+        LoopbackSnapshot {
+            flaw: self.flaw,
+            inbound: st.inbound,
+            outbound: st.outbound,
+            flush: st.flush,
+            row: st.row.raw(),
+            // Refs only need to be unique among messages in flight (EM-3 lets an ended
+            // message's ref be reused): the next one after the highest in flight.
+            next_ref: st.flights.keys().last().map_or(2, |r| r + 1),
+            flights: st.flights.iter().map(|(k, f)| (*k, *f)).collect(),
+            kept: st.kept.as_ref().map(|m| m.id()),
+            deferred: st.deferred.iter().copied().collect(),
+            logon_cancel: st.logon_cancel,
+        }
+    }
+
+    fn restore(s: &LoopbackSnapshot, support: Support, wire: Wire) -> LoopbackLogon {
+        let kept = s.kept.map(|id| support.reopen_message(id));
+        LoopbackLogon {
+            support,
+            wire,
+            flaw: s.flaw,
+            state: Mutex::new(State {
+                inbound: s.inbound,
+                outbound: s.outbound,
+                flush: s.flush,
+                row: St::from_raw(s.row),
+                next_ref: s.next_ref,
+                flights: s.flights.iter().copied().collect(),
+                kept,
+                deferred: s.deferred.iter().copied().collect(),
+                section: Section::default(),
+                logon_cancel: s.logon_cancel,
+            }),
+            turn: Condvar::new(),
+        }
+    }
+}
+
+/// The loopback logon for exhaustive exploration, with `flaw` if given.
+pub fn explorable(flaw: Option<Flaw>) -> LogonFactory<LoopbackLogon> {
+    Arc::new(move |support, wire, flags| Ok(LoopbackLogon::logon(support, wire, flaw, flags)))
+}
+
 /// A message between its SubmitMessage/StartMessage and the end of its transfer.
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 struct Flight {
     inbound: bool,
     cancelled: bool,
@@ -127,7 +210,7 @@ impl State {
 }
 
 /// The loopback logon object (IXPLogon).
-struct LoopbackLogon {
+pub struct LoopbackLogon {
     support: Support,
     wire: Wire,
     flaw: Option<Flaw>,

@@ -97,6 +97,22 @@ pub(crate) struct State {
     hang: bool,
     /// Set when loom drives the harness from real (loom) threads instead of the seeded scheduler.
     pub(crate) loom: Option<LoomMode>,
+    /// Set by the exhaustive explorer: the one injection of this step.
+    pub(crate) plan: Option<InjectPlan>,
+    /// Sequence number of the first event (the explorer numbers a path's steps on).
+    pub(crate) seq_base: u64,
+    /// Outbound slots whose mail is for another transport (bit = slot; the explorer's fixed
+    /// choice, where the seeded run draws it).
+    pub(crate) foreign_slots: u8,
+}
+
+/// The exhaustive explorer's injection: inside the `at`-th callback of the step, the `pick`-th
+/// notification (or AbortSubmit) the conforming spooler allows at that moment, if there is one.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct InjectPlan {
+    pub(crate) at: u32,
+    pub(crate) pick: u8,
+    pub(crate) seen: u32,
 }
 
 /// How the harness runs under a loom scenario: threads are named by identity, not by a call
@@ -166,7 +182,7 @@ impl Harness {
                     .map_or(Thread::Spooler, |(_, t)| *t)
             }
         };
-        let ev = Event::new(st.events.len() as u64, thread, body);
+        let ev = Event::new(st.seq_base + st.events.len() as u64, thread, body);
         st.spooler.observe(&ev, &st.session);
         let cfg = st.opts.config.settings;
         if let Err(e) = st.session.observe(&cfg, &ev, &mut st.judged) {
@@ -206,6 +222,9 @@ impl Harness {
                 next_obj: 99,
                 hang: false,
                 loom,
+                plan: None,
+                seq_base: 0,
+                foreign_slots: 0,
             }),
             logon: Mutex::new(None),
             window: crate::sync::Mutex::new(Window::default()),
@@ -226,6 +245,87 @@ impl Harness {
             }
         }
         (h, provider)
+    }
+
+    /// A harness resumed from the explorer's state (no mail delivered, no logon yet).
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn resume(
+        wire: Wire,
+        opts: &SimOptions,
+        session: Session,
+        spooler: Spooler,
+        next_obj: u32,
+        seq_base: u64,
+        plan: Option<InjectPlan>,
+        foreign_slots: u8,
+    ) -> Arc<Harness> {
+        Arc::new(Harness {
+            wire,
+            state: Mutex::new(State {
+                opts: *opts,
+                choose: Chooser::script(&[]),
+                events: Vec::new(),
+                session,
+                judged: Collect::new(),
+                spooler,
+                threads: vec![Thread::Spooler],
+                notify_busy: false,
+                callbacks: 0,
+                entry: None,
+                next_obj,
+                hang: false,
+                loom: None,
+                plan,
+                seq_base,
+                foreign_slots,
+            }),
+            logon: Mutex::new(None),
+            window: crate::sync::Mutex::new(Window::default()),
+            clock: None,
+        })
+    }
+
+    /// What the explorer keeps of a harness after a step: session, spooler, next object id,
+    /// the step's events and judgement.
+    pub(crate) fn suspend(&self) -> (Session, Spooler, u32, Vec<Event>, Collect) {
+        let mut st = self.lock();
+        (
+            std::mem::take(&mut st.session),
+            std::mem::take(&mut st.spooler),
+            st.next_obj,
+            std::mem::take(&mut st.events),
+            std::mem::take(&mut st.judged),
+        )
+    }
+
+    /// Records an event on a given logical thread.
+    pub(crate) fn record_on(&self, thread: Thread, body: Body) {
+        let mut st = self.lock();
+        st.threads.push(thread);
+        Self::record(&mut st, body);
+        st.threads.pop();
+    }
+
+    /// Carries out one spooler move.
+    pub(crate) fn perform(
+        self: &Arc<Self>,
+        provider: &Arc<dyn TransportProvider>,
+        mv: SpoolerMove,
+    ) {
+        match mv {
+            SpoolerMove::Main(call) => self.main_call(provider, call),
+            SpoolerMove::Notify(call) => self.notify(call),
+            SpoolerMove::TimePasses => {
+                let mut st = self.lock();
+                Harness::record(&mut st, Body::TimePasses { secs: 30 });
+            }
+            SpoolerMove::AbortSubmit(slot) => Harness::abort_submit(&mut self.lock(), slot),
+        }
+    }
+
+    /// Installs a logon object (the exhaustive explorer restores one from a snapshot).
+    pub(crate) fn set_logon(&self, logon: Option<Arc<dyn TransportLogon>>) {
+        *self.logon.lock().unwrap_or_else(|p| p.into_inner()) = logon;
     }
 
     /// Drops the logon object: it holds the support object, which holds the harness.
@@ -320,23 +420,46 @@ impl Harness {
             if st.notify_busy {
                 return;
             }
-            let per = st.opts.inject_per_mille;
-            if !Self::chance(&mut st, per) {
-                return;
+            if let Some(p) = &mut st.plan {
+                // Exhaustive exploration: inject exactly the planned move at the planned
+                // callback, if the conforming spooler allows it at that moment.
+                let hit = p.seen == p.at;
+                p.seen += 1;
+                let pick = usize::from(p.pick);
+                if !hit {
+                    return;
+                }
+                let mut moves = Vec::new();
+                st.spooler
+                    .allowed(&st.session, &st.opts.config, false, true, &mut moves);
+                moves.retain(|m| matches!(m, SpoolerMove::Notify(_) | SpoolerMove::AbortSubmit(_)));
+                let Some(&mv) = moves.get(pick) else {
+                    return;
+                };
+                if let SpoolerMove::AbortSubmit(slot) = mv {
+                    Self::abort_submit(&mut st, slot);
+                    return;
+                }
+                mv
+            } else {
+                let per = st.opts.inject_per_mille;
+                if !Self::chance(&mut st, per) {
+                    return;
+                }
+                let mut moves = Vec::new();
+                st.spooler
+                    .allowed(&st.session, &st.opts.config, false, true, &mut moves);
+                moves.retain(|m| matches!(m, SpoolerMove::Notify(_) | SpoolerMove::AbortSubmit(_)));
+                if moves.is_empty() {
+                    return;
+                }
+                let i = st.choose.below(moves.len() as u32) as usize;
+                if let SpoolerMove::AbortSubmit(slot) = moves[i] {
+                    Self::abort_submit(&mut st, slot);
+                    return;
+                }
+                moves[i]
             }
-            let mut moves = Vec::new();
-            st.spooler
-                .allowed(&st.session, &st.opts.config, false, true, &mut moves);
-            moves.retain(|m| matches!(m, SpoolerMove::Notify(_) | SpoolerMove::AbortSubmit(_)));
-            if moves.is_empty() {
-                return;
-            }
-            let i = st.choose.below(moves.len() as u32) as usize;
-            if let SpoolerMove::AbortSubmit(slot) = moves[i] {
-                Self::abort_submit(&mut st, slot);
-                return;
-            }
-            moves[i]
         };
         if let SpoolerMove::Notify(call) = mv {
             self.notify(call);
@@ -495,11 +618,11 @@ impl Harness {
             }
             Call::Submit { slot, resubmission } => {
                 // Mostly mail for the loopback address type; sometimes for another transport (LIFE-24).
-                let address_type = if self.lock().choose.chance(150) {
-                    "X400"
-                } else {
-                    "LOOP"
+                let foreign = {
+                    let mut st = self.lock();
+                    st.foreign_slots & (1 << slot) != 0 || st.choose.chance(150)
                 };
+                let address_type = if foreign { "X400" } else { "LOOP" };
                 let msg = Message {
                     h: self.clone(),
                     id: out_id(slot),
@@ -784,14 +907,6 @@ fn drive(h: &Arc<Harness>, provider: &Arc<dyn TransportProvider>, opts: &SimOpti
             }
             chosen
         };
-        match mv {
-            SpoolerMove::Main(call) => h.main_call(provider, call),
-            SpoolerMove::Notify(call) => h.notify(call),
-            SpoolerMove::TimePasses => {
-                let mut st = h.lock();
-                Harness::record(&mut st, Body::TimePasses { secs: 30 });
-            }
-            SpoolerMove::AbortSubmit(slot) => Harness::abort_submit(&mut h.lock(), slot),
-        }
+        h.perform(provider, mv);
     }
 }

@@ -10,6 +10,7 @@
 pub mod api;
 pub mod chooser;
 pub mod client;
+pub mod explore;
 pub mod harness;
 pub mod objects;
 #[cfg(xpcheck_loom)]

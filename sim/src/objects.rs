@@ -32,6 +32,17 @@ impl Support {
         HResult::S_OK
     }
 
+    /// The message object `id` as a provider that kept it would hold it: for restoring a
+    /// provider snapshot in the exhaustive explorer ([`crate::explore`]). Touching it after
+    /// StartMessage returned is still SM-3's violation.
+    pub fn reopen_message(&self, id: MsgId) -> Message {
+        Message {
+            h: self.0.clone(),
+            id,
+            address_type: "LOOP",
+        }
+    }
+
     /// `StatusRecips` for a message (FLOW-10/11).
     pub fn status_recips(&self, msg: &Message) -> HResult {
         self.0.callback(Body::StatusRecips { msg: msg.id });

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use crate::sync::{Mutex, MutexGuard};
 
 /// A message on the wire.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct WireMessage {
     /// Identity of the wire message (the `content` of events).
     pub content: u32,
@@ -79,6 +79,11 @@ impl Wire {
     /// Provider side: can messages be transmitted now?
     pub fn is_online(&self) -> bool {
         !self.queues().offline
+    }
+
+    /// Inbound messages waiting, in order (the exhaustive explorer's snapshot of the wire).
+    pub fn inbound(&self) -> Vec<WireMessage> {
+        self.queues().inbound.iter().copied().collect()
     }
 
     /// Messages transmitted so far.
