@@ -141,6 +141,7 @@ fn shape(ev: &Event) -> Shape {
         | Body::SetResponsibility { .. }
         | Body::SaveChanges { .. }
         | Body::MessageRelease { .. } => Shape::Call(Lane::Provider, Lane::Messages),
+        Body::Transmit { .. } => Shape::Call(Lane::Provider, Lane::Wire),
         Body::MailArrived { .. } => Shape::At(Lane::Wire),
         Body::TimePasses { .. } => Shape::At(Lane::Spooler),
         Body::AbortSubmit { .. } => Shape::At(Lane::Client),

@@ -40,7 +40,7 @@ pub fn assert_conforms(name: &'static str, factory: ProviderFactory, seeds: Rang
     }
 }
 
-/// The spooler configuration [`explore`] uses: two outbound messages (the second for another
+/// The spooler configuration [`explore`] uses: two outbound messages (the first for another
 /// transport, SUB-5), one inbound message with nontransmittable properties (SM-8), flush cycles
 /// and store-side AbortSubmit, injection inside each of the first six callbacks of every entry
 /// point.

@@ -47,7 +47,7 @@ fn every_broken_provider_shrinks_to_a_minimal_script() {
         .into_iter()
         .filter(|p| !p.breaks.is_empty() && p.engines.contains(&"sim"))
         .collect();
-    assert_eq!(broken.len(), 11);
+    assert_eq!(broken.len(), 12);
     for p in broken {
         minimal_snapshot(p.name);
     }

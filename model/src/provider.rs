@@ -515,6 +515,16 @@ fn submit_step(
             submit_step(ls, cfg, run, slot, resubmission, choice, ev)
         }
         4 => {
+            // The content goes out without nontransmittable properties and without the
+            // recipients another transport took; the second message has both (SUB-11, SUB-12).
+            let special = slot == 1;
+            ev.push(Body::Transmit {
+                msg,
+                nontransmittable: false,
+                taken: false,
+                had_nontransmittable: special,
+                had_taken: special,
+            });
             ev.push(Body::SetResponsibility { msg });
             run.pc = 5;
             true

@@ -313,6 +313,22 @@ pub enum Body {
         /// Every recipient carried all required addressing properties (SM-7).
         complete: bool,
     },
+    /// The provider handed an outbound message's content to the messaging system (SUB-11,
+    /// SUB-12): whether the content included nontransmittable properties, and whether it went
+    /// to recipients whose PR_RESPONSIBILITY was already TRUE on entry; `had_*` say whether the
+    /// message had any of either.
+    Transmit {
+        /// The message object.
+        msg: MsgId,
+        /// Nontransmittable properties were transmitted (SUB-11).
+        nontransmittable: bool,
+        /// Recipients another transport had already taken were served (SUB-12).
+        taken: bool,
+        /// The message carried nontransmittable properties.
+        had_nontransmittable: bool,
+        /// Some recipient had PR_RESPONSIBILITY TRUE on entry.
+        had_taken: bool,
+    },
     /// PR_RESPONSIBILITY set TRUE on recipients of an outbound message (SUB-12).
     SetResponsibility {
         /// The message object.
@@ -431,6 +447,7 @@ impl Body {
                 | Body::MessageWrite { .. }
                 | Body::MessageRecipients { .. }
                 | Body::SetResponsibility { .. }
+                | Body::Transmit { .. }
                 | Body::SaveChanges { .. }
                 | Body::MessageRelease { .. }
         )
@@ -443,6 +460,7 @@ impl Body {
             | Body::MessageWrite { msg, .. }
             | Body::MessageRecipients { msg, .. }
             | Body::SetResponsibility { msg }
+            | Body::Transmit { msg, .. }
             | Body::SaveChanges { msg }
             | Body::MessageRelease { msg }
             | Body::StatusRecips { msg } => Some(msg),

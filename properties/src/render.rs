@@ -112,6 +112,35 @@ pub fn describe(ev: &Event) -> String {
             )
         }
         Body::SetResponsibility { msg } => format!("  {msg}: PR_RESPONSIBILITY = TRUE"),
+        Body::Transmit {
+            msg,
+            nontransmittable,
+            taken,
+            had_nontransmittable,
+            had_taken,
+        } => {
+            let mut what = Vec::new();
+            if had_nontransmittable {
+                what.push(if nontransmittable {
+                    "with its nontransmittable properties"
+                } else {
+                    "without its nontransmittable properties"
+                });
+            }
+            if had_taken {
+                what.push(if taken {
+                    "to recipients already taken"
+                } else {
+                    "skipping recipients already taken"
+                });
+            }
+            let what = if what.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", what.join(", "))
+            };
+            format!("  {msg}: transmitted{what}")
+        }
         Body::SaveChanges { msg } => format!("  {msg}: SaveChanges"),
         Body::MessageRelease { msg } => format!("  {msg}: Release"),
         Body::MailArrived { content } => {

@@ -76,6 +76,8 @@ rules! {
     Sub7 = "SUB-7" Monitor,
     Sub8 = "SUB-8" Monitor,
     Sub9 = "SUB-9" Monitor,
+    Sub11 = "SUB-11" Monitor,
+    Sub12 = "SUB-12" Monitor,
     Em1 = "EM-1" Monitor,
     Em2 = "EM-2" Monitor,
     Em3 = "EM-3" Monitor,

@@ -42,6 +42,9 @@ pub enum Flaw {
     LostWakeup,
     /// TransportNotify gives up waiting for the step in progress after a timeout and returns.
     GiveUpWaiting,
+    /// Transmits outbound mail whole: nontransmittable properties and recipients another
+    /// transport already took.
+    SendsEverything,
 }
 
 impl Flaw {
@@ -62,6 +65,7 @@ impl Flaw {
         Flaw::CheckThenAct,
         Flaw::LostWakeup,
         Flaw::GiveUpWaiting,
+        Flaw::SendsEverything,
     ];
 
     /// Provider name.
@@ -82,6 +86,7 @@ impl Flaw {
             Flaw::CheckThenAct => "loopback-check-then-act-cancel",
             Flaw::LostWakeup => "loopback-lost-wakeup",
             Flaw::GiveUpWaiting => "loopback-give-up-waiting",
+            Flaw::SendsEverything => "loopback-sends-everything",
         }
     }
 
@@ -103,6 +108,7 @@ impl Flaw {
             Flaw::CheckThenAct => &["TN-17", "TN-19"],
             Flaw::LostWakeup => &["TN-27", "TN-19"],
             Flaw::GiveUpWaiting => &["TN-17", "TN-19"],
+            Flaw::SendsEverything => &["SUB-11", "SUB-12"],
         }
     }
 
@@ -158,6 +164,9 @@ impl Flaw {
             Flaw::GiveUpWaiting => {
                 "loopback whose TransportNotify stops waiting for the transfer step after a timeout"
             }
+            Flaw::SendsEverything => {
+                "loopback that transmits nontransmittable properties and recipients already taken"
+            }
         }
     }
 
@@ -187,6 +196,7 @@ impl Flaw {
             Flaw::CheckThenAct => |w| Arc::new(Loopback::flawed(w, Flaw::CheckThenAct)),
             Flaw::LostWakeup => |w| Arc::new(Loopback::flawed(w, Flaw::LostWakeup)),
             Flaw::GiveUpWaiting => |w| Arc::new(Loopback::flawed(w, Flaw::GiveUpWaiting)),
+            Flaw::SendsEverything => |w| Arc::new(Loopback::flawed(w, Flaw::SendsEverything)),
         }
     }
 }

@@ -421,11 +421,14 @@ impl LoopbackLogon {
             }
             return Ok(());
         }
+        // Transmittable properties only (SUB-11), to recipients no other transport took
+        // (SUB-12); then mark the recipients handled. One callback per step: a cancel can come
+        // inside each.
+        let all = self.has(Flaw::SendsEverything);
         self.step(r, false, || {
-            self.wire.send(WireMessage {
-                content: msg.id().0,
-                nontransmittable: false,
-            });
+            msg.transmit(&self.wire, all, all);
+        })?;
+        self.step(r, false, || {
             msg.set_responsibility();
         })?;
         if self.has(Flaw::StatusWordRmw) {

@@ -131,12 +131,11 @@ impl<L: ExplorableLogon> ExploreModel<L> {
         o
     }
 
-    /// With two or more outbound messages the last is for another transport (SUB-5, LIFE-24).
+    /// With two or more outbound messages the first is for another transport (SUB-5, LIFE-24);
+    /// the second carries nontransmittable properties and a recipient already taken (SUB-11,
+    /// SUB-12).
     fn foreign_slots(&self) -> u8 {
-        match self.opts.config.outbound {
-            0 | 1 => 0,
-            n => 1 << (n - 1),
-        }
+        u8::from(self.opts.config.outbound >= 2)
     }
 
     fn initial(&self) -> ExploreState<L::Snapshot> {

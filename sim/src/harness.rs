@@ -623,10 +623,15 @@ impl Harness {
                     st.foreign_slots & (1 << slot) != 0 || st.choose.chance(150)
                 };
                 let address_type = if foreign { "X400" } else { "LOOP" };
+                // The second outbound message carries nontransmittable properties and a recipient
+                // another transport already took (SUB-11, SUB-12).
+                let special = slot == 1;
                 let msg = Message {
                     h: self.clone(),
                     id: out_id(slot),
                     address_type,
+                    nontransmittable: special,
+                    taken: special,
                 };
                 let flags = if resubmission {
                     SubmitFlags::BEGIN_DEFERRED
@@ -688,6 +693,8 @@ impl Harness {
                     h: self.clone(),
                     id,
                     address_type: "LOOP",
+                    nontransmittable: false,
+                    taken: false,
                 };
                 let cell = MsgRefOut::new(self.clone(), 1);
                 if !self.begin(

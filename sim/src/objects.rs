@@ -40,6 +40,8 @@ impl Support {
             h: self.0.clone(),
             id,
             address_type: "LOOP",
+            nontransmittable: false,
+            taken: false,
         }
     }
 
@@ -67,6 +69,10 @@ pub struct Message {
     pub(crate) h: Arc<Harness>,
     pub(crate) id: MsgId,
     pub(crate) address_type: &'static str,
+    /// Outbound: the message carries nontransmittable properties (SUB-11).
+    pub(crate) nontransmittable: bool,
+    /// Outbound: some recipient's PR_RESPONSIBILITY is already TRUE (SUB-12).
+    pub(crate) taken: bool,
 }
 
 impl Message {
@@ -79,6 +85,42 @@ impl Message {
     /// transfer, for an address type it does not handle (SUB-5).
     pub fn address_type(&self) -> &'static str {
         self.address_type
+    }
+
+    /// Outbound: the message carries nontransmittable properties, which are never transmitted
+    /// (SUB-11).
+    pub fn has_nontransmittable_props(&self) -> bool {
+        self.nontransmittable
+    }
+
+    /// Outbound: some recipients already have PR_RESPONSIBILITY TRUE — another transport took
+    /// them; this provider must not serve them (SUB-12).
+    pub fn recipients_taken(&self) -> bool {
+        self.taken
+    }
+
+    /// Hands the message's content to the messaging system (`wire`): with its nontransmittable
+    /// properties or not (SUB-11), to the recipients already taken or not (SUB-12). Recorded as
+    /// a `transmit` event; a transfer step for TN-17.
+    pub fn transmit(
+        &self,
+        wire: &crate::wire::Wire,
+        with_nontransmittable: bool,
+        to_taken_recipients: bool,
+    ) -> HResult {
+        let nontransmittable = with_nontransmittable && self.nontransmittable;
+        self.h.callback(Body::Transmit {
+            msg: self.id,
+            nontransmittable,
+            taken: to_taken_recipients && self.taken,
+            had_nontransmittable: self.nontransmittable,
+            had_taken: self.taken,
+        });
+        wire.send(crate::wire::WireMessage {
+            content: self.id.0,
+            nontransmittable,
+        });
+        HResult::S_OK
     }
 
     /// Read message data (the outbound transfer, SUB-4).

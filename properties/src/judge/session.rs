@@ -506,6 +506,7 @@ impl Session {
             Body::MessageRecipients { msg, .. } | Body::SetResponsibility { msg } => {
                 self.touch(msg, true)
             }
+            Body::Transmit { msg, .. } => self.touch(msg, false),
             Body::SaveChanges { msg } => {
                 self.touch(msg, true);
                 if let Some(o) = self.inb.obj.as_mut() {

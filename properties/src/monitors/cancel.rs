@@ -97,6 +97,7 @@ fn is_transfer(body: &Body) -> bool {
         Body::MessageWrite { .. }
             | Body::MessageRecipients { .. }
             | Body::SetResponsibility { .. }
+            | Body::Transmit { .. }
             | Body::SaveChanges { .. }
             | Body::StatusRecips { .. }
     )

@@ -1,4 +1,4 @@
-//! Outbound: SubmitMessage (SUB-1, SUB-3..SUB-9, TN-4, TN-13, TN-24), EndMessage (EM-1..EM-6),
+//! Outbound: SubmitMessage (SUB-1, SUB-3..SUB-9, SUB-11, SUB-12, TN-4, TN-13, TN-24), EndMessage (EM-1..EM-6),
 //! the message object's lifetime (SUB-9, EM-4), AbortSubmit (DEF-2) and deferral answers (DEF-5).
 
 use super::{require, require_as, Cx};
@@ -16,6 +16,22 @@ pub(super) fn check<S: Sink>(cx: &mut Cx<'_, S>) {
             msg_ref,
         } => on_submit(cx, flags, msg, msg_ref),
         Body::EndMessage { msg_ref } => on_end(cx, msg_ref),
+        Body::Transmit {
+            msg,
+            nontransmittable,
+            taken,
+            had_nontransmittable,
+            had_taken,
+        } => {
+            if had_nontransmittable {
+                require!(cx, Rid::Sub11, !nontransmittable, Provider,
+                    "{msg} was transmitted with its nontransmittable properties; a provider skips them (SUB-11)");
+            }
+            if had_taken {
+                require!(cx, Rid::Sub12, !taken, Provider,
+                    "{msg} was transmitted to recipients whose PR_RESPONSIBILITY was already TRUE: another transport had taken them (SUB-12)");
+            }
+        }
         Body::StartMessage { .. } => {
             let busy =
                 cx.s.out

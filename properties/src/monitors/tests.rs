@@ -1523,3 +1523,40 @@ fn tn27_exercised_only_when_notify_overlaps_an_entry_point() {
     assert_eq!(t.checks(Rid::Tn27), 1);
     t.clean();
 }
+
+fn transmit(msg: MsgId, nontransmittable: bool, taken: bool) -> Body {
+    Body::Transmit {
+        msg,
+        nontransmittable,
+        taken,
+        had_nontransmittable: true,
+        had_taken: true,
+    }
+}
+
+#[test]
+fn sub11_sub12_transmitting_what_must_stay_behind() {
+    let mut t = T::active();
+    t.submit(M1, 5).ev(SP, transmit(M1, true, false));
+    t.only("SUB-11");
+    let mut t = T::active();
+    t.submit(M1, 5).ev(SP, transmit(M1, false, true));
+    t.only("SUB-12");
+    // Quiet: the content went without them, and both rules were checked.
+    let mut t = T::active();
+    t.submit(M1, 5)
+        .ev(SP, transmit(M1, false, false))
+        .ev(SP, ret(Method::SubmitMessage, H::S_OK));
+    t.clean();
+    assert_eq!(t.checks(Rid::Sub11), 1);
+    assert_eq!(t.checks(Rid::Sub12), 1);
+}
+
+#[test]
+fn tn17_transmitting_after_the_cancel_returned() {
+    let mut t = T::active();
+    t.submit(M1, 5);
+    t.notify(F::NOTIFY_CANCEL_MESSAGE, Some(NotifyData::MsgRef(5)), None);
+    t.ev(SP, transmit(M1, false, false));
+    assert!(t.errors().contains(&"TN-17"), "{:?}", t.errors());
+}
