@@ -413,6 +413,18 @@ impl Body {
         }
     }
 
+    /// A return whose one output is `*lpulFlags` (TransportNotify, EndMessage, TransportLogon).
+    pub fn ret_flags(method: Method, hr: HResult, flags: u32) -> Body {
+        Body::Return {
+            method,
+            hr,
+            flags: Some(Word(flags)),
+            msg_ref: None,
+            return_parm: None,
+            incoming: None,
+        }
+    }
+
     /// The entry point this body calls, if it is a spooler -> provider call.
     pub fn call_method(&self) -> Option<Method> {
         Some(match self {

@@ -502,14 +502,7 @@ impl Harness {
         let mut st = self.lock();
         Self::record(
             &mut st,
-            Body::Return {
-                method: Method::TransportNotify,
-                hr,
-                flags: Some(Word(out.raw())),
-                msg_ref: None,
-                return_parm: None,
-                incoming: None,
-            },
+            Body::ret_flags(Method::TransportNotify, hr, out.raw()),
         );
         st.threads.pop();
         st.notify_busy = false;
@@ -586,14 +579,7 @@ impl Harness {
                     Err(hr) => (hr, None),
                 };
                 *self.logon.lock().unwrap_or_else(|p| p.into_inner()) = logon;
-                self.end(Body::Return {
-                    method: Method::TransportLogon,
-                    hr,
-                    flags: Some(Word(flags.raw())),
-                    msg_ref: None,
-                    return_parm: None,
-                    incoming: None,
-                });
+                self.end(Body::ret_flags(Method::TransportLogon, hr, flags.raw()));
             }
             _ => {
                 let Some(l) = self.logon() else { return };
@@ -674,14 +660,7 @@ impl Harness {
                 self.arm(RefSource::Value(r));
                 let mut flags = EndMessageFlags::empty();
                 let hr = l.end_message(r, &mut flags);
-                self.end(Body::Return {
-                    method: Method::EndMessage,
-                    hr,
-                    flags: Some(Word(flags.raw())),
-                    msg_ref: None,
-                    return_parm: None,
-                    incoming: None,
-                });
+                self.end(Body::ret_flags(Method::EndMessage, hr, flags.raw()));
             }
             Call::Start { .. } => {
                 let id = {

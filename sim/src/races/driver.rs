@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use xpcheck_model::spooler::out_id;
 use xpcheck_model::state::Call;
 use xpcheck_model::{Behaviour, Config, Scenario as ModelScenario};
-use xpcheck_properties::event::{Body, Event, Method, NotifyData, Thread, Word};
+use xpcheck_properties::event::{Body, Event, Method, NotifyData, Thread};
 use xpcheck_properties::judge::session::OutPhase;
 use xpcheck_properties::judge::{Blame, Finding, Severity};
 use xpcheck_properties::rules::Rid;
@@ -418,14 +418,7 @@ impl Harness {
         self.tick();
         Harness::record(
             &mut self.lock(),
-            Body::Return {
-                method: Method::TransportNotify,
-                hr,
-                flags: Some(Word(out.raw())),
-                msg_ref: None,
-                return_parm: None,
-                incoming: None,
-            },
+            Body::ret_flags(Method::TransportNotify, hr, out.raw()),
         );
     }
 }
