@@ -476,6 +476,16 @@ fn sim(provider: &str, seeds: &str, format: Format) -> ExitCode {
         Ok(p) => p,
         Err(e) => return usage(e),
     };
+    if !p.engines.contains(&"sim") {
+        // A pass here would say nothing: the flaw needs two real threads to show.
+        return usage(format!(
+            "{} breaks {} only when the notify thread runs between two of its own steps, which \
+             the single-threaded simulator never does; run its loom scenario: \
+             RUSTFLAGS=\"--cfg xpcheck_loom\" cargo test --release --workspace loom",
+            p.name,
+            p.breaks.join(", ")
+        ));
+    }
     let (from, to) = match xpcheck::sim_run::parse_seeds(seeds) {
         Ok(r) => r,
         Err(e) => return usage(e),

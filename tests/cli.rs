@@ -139,3 +139,17 @@ fn bad_input_exits_2_with_a_message() {
         assert!(!err.contains("panicked"), "{args:?}: {err}");
     }
 }
+
+#[test]
+fn sim_refuses_a_loom_only_provider_instead_of_passing_it() {
+    let out = xpcheck(&[
+        "sim",
+        "--provider",
+        "loopback-lost-wakeup",
+        "--seeds",
+        "0..10",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("xpcheck_loom"), "{err}");
+}
