@@ -69,8 +69,9 @@ pub struct ExploreState<S> {
     inbound: Vec<WireMessage>,
     logon: Option<S>,
     next_obj: u32,
-    /// Rules broken by the step that led here (bit = `Rid as u8`); 128 = the provider panicked.
+    /// Rules broken by the step that led here (bit = `Rid as u8`).
     broken: u128,
+    /// The provider panicked in the step that led here.
     panicked: bool,
 }
 

@@ -149,7 +149,8 @@ pub struct Harness {
     state: Mutex<State>,
     logon: Mutex<Option<Arc<dyn TransportLogon>>>,
     pub(crate) window: crate::sync::Mutex<Window>,
-    /// Loom: ticked before every record, outside the harness lock. The trace is state both
+    /// Loom (and only loom: `Some` exactly under a loom scenario): ticked before every record,
+    /// outside the harness lock. The trace is state both
     /// threads write, and loom must see it as such, or it would never put one thread's event
     /// between two of the other's (e.g. a cancel between a provider's check and its write).
     clock: Option<crate::sync::atomic::AtomicU64>,
@@ -168,7 +169,8 @@ impl Harness {
         self.logon.lock().unwrap_or_else(|p| p.into_inner()).clone()
     }
 
-    pub(crate) fn record(st: &mut State, body: Body) {
+    /// Records an event and returns the logical thread it was recorded on.
+    pub(crate) fn record(st: &mut State, body: Body) -> Thread {
         let thread = match &st.loom {
             None => *st.threads.last().unwrap_or(&Thread::Spooler),
             // An explicit push (the wire's mail) wins; otherwise the loom thread's name.
@@ -193,6 +195,7 @@ impl Harness {
             m.mirror.lock().unwrap_or_else(|p| p.into_inner()).push(ev);
         }
         st.events.push(ev);
+        thread
     }
 
     /// A harness with a fresh provider from `factory`, the mail of the configuration already
@@ -347,26 +350,29 @@ impl Harness {
         }
     }
 
-    pub(crate) fn callback(self: &Arc<Self>, body: Body) {
-        self.tick();
-        let loom = {
-            let mut st = self.lock();
-            Self::record(&mut st, body);
-            self.count_callback(&mut st);
-            st.loom.is_some()
-        };
-        if loom {
-            self.open_window();
-        } else {
-            self.maybe_inject();
-        }
+    /// Running under a loom scenario (the trace clock exists exactly then).
+    fn is_loom(&self) -> bool {
+        self.clock.is_some()
     }
 
-    /// Loom: the running message entry point made its first callback; from now on the notify
-    /// thread may cancel it.
-    fn open_window(&self) {
-        let main = self.lock().events.last().map(|e| e.thread) == Some(Thread::Spooler);
-        if main {
+    pub(crate) fn callback(self: &Arc<Self>, body: Body) {
+        self.tick();
+        let thread = {
+            let mut st = self.lock();
+            let thread = Self::record(&mut st, body);
+            self.count_callback(&mut st);
+            thread
+        };
+        self.after_callback(thread);
+    }
+
+    /// After a provider callback on `thread`: under loom, the running message entry point
+    /// made a callback, so from now on the notify thread may cancel it; in the seeded run,
+    /// maybe a notification injected inside the callback.
+    fn after_callback(self: &Arc<Self>, thread: Thread) {
+        if !self.is_loom() {
+            self.maybe_inject();
+        } else if thread == Thread::Spooler {
             let mut w = self.window();
             if w.armed.is_some() {
                 w.open = true;
@@ -384,7 +390,7 @@ impl Harness {
 
     pub(crate) fn spooler_yield(self: &Arc<Self>) -> HResult {
         self.tick();
-        let result = {
+        let (result, thread) = {
             let mut st = self.lock();
             let may = st.opts.config.yield_cancel && st.spooler.yield_cancels > 0;
             let per = st.opts.yield_cancel_per_mille;
@@ -393,7 +399,7 @@ impl Harness {
             } else {
                 HResult::S_OK
             };
-            Self::record(
+            let thread = Self::record(
                 &mut st,
                 Body::SpoolerYield {
                     flags: Word(0),
@@ -401,14 +407,9 @@ impl Harness {
                 },
             );
             self.count_callback(&mut st);
-            (result, st.loom.is_some())
+            (result, thread)
         };
-        let (result, loom) = result;
-        if loom {
-            self.open_window();
-        } else {
-            self.maybe_inject();
-        }
+        self.after_callback(thread);
         result
     }
 
@@ -515,7 +516,7 @@ impl Harness {
     fn begin(&self, method: Method, body: Body) -> bool {
         self.tick();
         let mut st = self.lock();
-        if st.loom.is_some() {
+        if self.is_loom() {
             let s = &st.session;
             let flushing = s.flush[0].state != xpcheck_properties::judge::session::FlushState::Off;
             let allowed = match method {
@@ -537,7 +538,7 @@ impl Harness {
 
     /// Loom: the message entry point just called may be cancelled once it calls back.
     fn arm(&self, source: RefSource) {
-        if self.lock().loom.is_some() {
+        if self.is_loom() {
             let mut w = self.window();
             w.armed = Some(source);
             w.open = false;
@@ -546,7 +547,7 @@ impl Harness {
 
     fn end(&self, body: Body) {
         self.tick();
-        if self.lock().loom.is_some() {
+        if self.is_loom() {
             // The return is recorded with the window closed under its lock: a cancel is
             // either issued before the return or not at all.
             let mut w = self.window();
