@@ -92,10 +92,7 @@ pub fn sim(seeds: u64, runs: usize, windows: u64) -> String {
         "\nfirst detection, median over {windows} disjoint windows of 100000 seeds:\n\
          provider                           seeds   seconds\n"
     );
-    for p in xpcheck_providers::all()
-        .into_iter()
-        .filter(|p| !p.breaks.is_empty() && p.engines.contains(&"sim"))
-    {
+    for p in xpcheck_providers::broken_for("sim") {
         let (mut n, mut t) = (Vec::new(), Vec::new());
         for w in 0..windows {
             let start = Instant::now();

@@ -23,10 +23,7 @@ fn loopback_real_code_passes_every_reachable_state() {
 #[test]
 fn every_sim_caught_flaw_is_caught_exhaustively_with_a_shortest_counterexample() {
     // The loom-only flaws need a second real thread; this explorer, like `sim`, runs one.
-    for p in xpcheck::builtin::all()
-        .into_iter()
-        .filter(|p| !p.breaks.is_empty() && p.engines.contains(&"sim"))
-    {
+    for p in xpcheck::builtin::broken_for("sim") {
         let flaw = *Flaw::ALL
             .iter()
             .find(|f| f.name() == p.name)

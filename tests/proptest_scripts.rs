@@ -43,10 +43,7 @@ fn minimal_snapshot(name: &str) {
 
 #[test]
 fn every_broken_provider_shrinks_to_a_minimal_script() {
-    let broken: Vec<_> = xpcheck::builtin::all()
-        .into_iter()
-        .filter(|p| !p.breaks.is_empty() && p.engines.contains(&"sim"))
-        .collect();
+    let broken = xpcheck::builtin::broken_for("sim");
     assert_eq!(broken.len(), 12);
     for p in broken {
         minimal_snapshot(p.name);

@@ -106,10 +106,7 @@ fn loopback_traces_validate_with_exit_0() {
 fn every_broken_providers_trace_is_rejected_naming_its_rule() {
     let dir = TempDir::new("broken");
     // Sim-caught providers: the loom-only ones need two real threads to show their flaw.
-    let broken: Vec<_> = xpcheck::builtin::all()
-        .into_iter()
-        .filter(|p| !p.breaks.is_empty() && p.engines.contains(&"sim"))
-        .collect();
+    let broken = xpcheck::builtin::broken_for("sim");
     assert!(!broken.is_empty());
     for p in broken {
         let report = run_sim(&p, 0, 10_000);

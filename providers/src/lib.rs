@@ -47,6 +47,14 @@ pub fn all() -> Vec<Builtin> {
     v
 }
 
+/// The broken providers `engine` catches (`"sim"` or `"loom"`), in [`all`] order.
+pub fn broken_for(engine: &str) -> Vec<Builtin> {
+    all()
+        .into_iter()
+        .filter(|p| !p.breaks.is_empty() && p.engines.contains(&engine))
+        .collect()
+}
+
 /// Looks a built-in provider up by name.
 pub fn by_name(name: &str) -> Option<Builtin> {
     all().into_iter().find(|b| b.name == name)
