@@ -517,7 +517,7 @@ fn submit_step(
         4 => {
             // The content goes out without nontransmittable properties and without the
             // recipients another transport took; the second message has both (SUB-11, SUB-12).
-            let special = slot == 1;
+            let special = crate::spooler::has_content_to_hold_back(slot);
             ev.push(Body::Transmit {
                 msg,
                 nontransmittable: false,

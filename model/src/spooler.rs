@@ -23,6 +23,12 @@ pub fn out_id(slot: u8) -> MsgId {
     MsgId(slot as u32 + 1)
 }
 
+/// Whether the message in outbound `slot` carries nontransmittable properties and a recipient
+/// another transport already took (SUB-11, SUB-12): the second one does, in every engine.
+pub fn has_content_to_hold_back(slot: u8) -> bool {
+    slot == 1
+}
+
 /// The outbound slot of an entry id.
 pub fn slot_of(id: MsgId) -> Option<u8> {
     (1..=MAX_MESSAGES as u32)

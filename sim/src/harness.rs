@@ -612,7 +612,7 @@ impl Harness {
                 let address_type = if foreign { "X400" } else { "LOOP" };
                 // The second outbound message carries nontransmittable properties and a recipient
                 // another transport already took (SUB-11, SUB-12).
-                let special = slot == 1;
+                let special = xpcheck_model::spooler::has_content_to_hold_back(slot);
                 let msg = Message {
                     h: self.clone(),
                     id: out_id(slot),
