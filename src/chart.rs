@@ -166,11 +166,14 @@ fn label(ev: &Event) -> String {
     s
 }
 
-/// The blame as words: `provider` or `spooler-side input`.
+/// The blame as words: `provider`, `spooler-side input`, `MAPI`, `client` or `store`.
 pub fn blame_word(b: Blame) -> &'static str {
     match b {
         Blame::Provider => "provider",
         Blame::Spooler => "spooler-side input",
+        Blame::Mapi => "MAPI",
+        Blame::Client => "client",
+        Blame::Store => "store",
     }
 }
 

@@ -23,6 +23,8 @@ pub struct CheckRequest {
     pub logons: Option<u8>,
     /// Lenient AMB readings instead of strict.
     pub lenient: bool,
+    /// `--strict`: warnings count as errors.
+    pub strict: bool,
     /// Exploration options.
     pub options: CheckOptions,
 }
@@ -37,6 +39,7 @@ impl CheckRequest {
             inbound: None,
             logons: None,
             lenient: false,
+            strict: false,
             options: CheckOptions::default(),
         }
     }
@@ -53,7 +56,8 @@ impl CheckRequest {
         if let Some(n) = self.logons {
             c.logons = n;
         }
-        c.settings.strict = !self.lenient;
+        c.settings.lenient = self.lenient;
+        c.settings.deny_warnings = self.strict;
         c.validate()?;
         Ok(c)
     }

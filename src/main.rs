@@ -133,6 +133,10 @@ struct Output {
     /// Same as `--format json`.
     #[arg(long, conflicts_with = "format")]
     json: bool,
+    /// Count warnings (situations SPEC grades "warn", see `xpcheck rules`) as errors: exit 1,
+    /// like `-D warnings`.
+    #[arg(long)]
+    strict: bool,
 }
 
 impl Output {
@@ -385,6 +389,7 @@ fn check(args: &CheckArgs) -> ExitCode {
         Ok(r) => r,
         Err(e) => return usage(e),
     };
+    req.strict = args.output.strict;
     if args.threads == 0 || args.threads > 256 {
         return usage(format!(
             "--threads must be between 1 and 256 (got {})",
@@ -471,7 +476,7 @@ fn sim_provider(name: &str) -> Result<xpcheck_providers::Builtin, String> {
     })
 }
 
-fn sim(provider: &str, seeds: &str, format: Format) -> ExitCode {
+fn sim(provider: &str, seeds: &str, format: Format, strict: bool) -> ExitCode {
     let p = match sim_provider(provider) {
         Ok(p) => p,
         Err(e) => return usage(e),
@@ -490,6 +495,8 @@ fn sim(provider: &str, seeds: &str, format: Format) -> ExitCode {
         Ok(r) => r,
         Err(e) => return usage(e),
     };
+    let mut config = xpcheck::sim_run::sim_config();
+    config.settings.deny_warnings = strict;
     let report = if Progress::wanted(format == Format::Json) {
         let progress = Progress::new(true, Some(to - from), "seeds");
         let mut tick = |done: u64| progress.set(done);
@@ -497,7 +504,7 @@ fn sim(provider: &str, seeds: &str, format: Format) -> ExitCode {
             p.name,
             p.breaks,
             p.factory,
-            &xpcheck_sim::SimOptions::new(xpcheck::sim_run::sim_config()),
+            &xpcheck_sim::SimOptions::new(config),
             from,
             to,
             Some(&mut tick),
@@ -505,7 +512,7 @@ fn sim(provider: &str, seeds: &str, format: Format) -> ExitCode {
         progress.finish();
         r
     } else {
-        xpcheck::sim_run::run_sim(&p, from, to)
+        xpcheck::sim_run::run_sim_strict(&p, from, to, strict)
     };
     emit(
         &report,
@@ -516,9 +523,10 @@ fn sim(provider: &str, seeds: &str, format: Format) -> ExitCode {
     )
 }
 
-fn validate(file: &std::path::Path, lenient: bool, format: Format) -> ExitCode {
+fn validate(file: &std::path::Path, lenient: bool, format: Format, strict: bool) -> ExitCode {
     let settings = xpcheck::properties::judge::Settings {
-        strict: !lenient,
+        lenient,
+        deny_warnings: strict,
         ..Default::default()
     };
     let progress = Progress::new(Progress::wanted(format == Format::Json), Some(0), "bytes");
@@ -552,12 +560,15 @@ fn replay(
     seed: u64,
     trace_out: Option<&std::path::Path>,
     format: Format,
+    strict: bool,
 ) -> ExitCode {
     let p = match sim_provider(provider) {
         Ok(p) => p,
         Err(e) => return usage(e),
     };
-    let opts = xpcheck_sim::SimOptions::new(xpcheck::sim_run::sim_config());
+    let mut config = xpcheck::sim_run::sim_config();
+    config.settings.deny_warnings = strict;
+    let opts = xpcheck_sim::SimOptions::new(config);
     let run = xpcheck_sim::run_seed(p.factory, &opts, seed);
     if let Some(path) = trace_out {
         let mut text = String::new();
@@ -615,6 +626,7 @@ fn main() -> ExitCode {
             output: Output {
                 format: Format::Text,
                 json: false,
+                strict: false,
             },
             model_name: "transport".into(),
             client: None,
@@ -657,17 +669,23 @@ fn main() -> ExitCode {
             provider,
             seeds,
             output,
-        }) => sim(&provider, &seeds, output.format()),
+        }) => sim(&provider, &seeds, output.format(), output.strict),
         Some(Command::Replay {
             provider,
             seed,
             trace_out,
             output,
-        }) => replay(&provider, seed, trace_out.as_deref(), output.format()),
+        }) => replay(
+            &provider,
+            seed,
+            trace_out.as_deref(),
+            output.format(),
+            output.strict,
+        ),
         Some(Command::Validate {
             file,
             lenient,
             output,
-        }) => validate(&file, lenient, output.format()),
+        }) => validate(&file, lenient, output.format(), output.strict),
     }
 }

@@ -147,23 +147,17 @@ impl Tally {
     }
 }
 
-impl Sink for Tally {
+impl Sink<Rid> for Tally {
     fn checked(&mut self, rule: Rid) {
         self.checks[rule as usize] += 1;
     }
-    fn violated(&mut self, v: Violation<'_>) {
+    fn violated(&mut self, v: Violation<'_, Rid>) {
         match v.severity {
             Severity::Error => self.errors[v.rule as usize] += 1,
             Severity::Warning => self.warnings[v.rule as usize] += 1,
         }
         self.total += 1;
-        self.current.push(Finding {
-            rule: v.rule.id(),
-            seq: v.seq,
-            severity: v.severity,
-            blame: v.blame,
-            message: v.message.to_string(),
-        });
+        self.current.push(Finding::from_violation(v));
     }
 }
 

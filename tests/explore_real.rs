@@ -28,7 +28,10 @@ fn every_sim_caught_flaw_is_caught_exhaustively_with_a_shortest_counterexample()
             .iter()
             .find(|f| f.name() == p.name)
             .expect("a loopback flaw");
-        let r = explore(explorable(Some(flaw)));
+        // A flaw SPEC grades "warn" is caught under --strict.
+        let mut opts = xpcheck::conformance::explore_options();
+        opts.config.settings.deny_warnings = p.graded;
+        let r = xpcheck::sim::explore::explore(explorable(Some(flaw)), opts);
         let (rule, events, findings) = r
             .counterexample
             .unwrap_or_else(|| panic!("{}: not caught in {} states", p.name, r.unique));

@@ -8,7 +8,24 @@ use xpcheck::properties::judge::{Blame, Severity};
 use xpcheck::report::Status;
 
 fn check_faulty(b: Behaviour) {
-    let report = run_check(&CheckRequest::new(b), |_, _| {}).expect("valid request");
+    if b.graded() {
+        // Caught only as warnings by default: SPEC grades every rule it breaks "warn".
+        let report = run_check(&CheckRequest::new(b), |_, _| {}).expect("valid request");
+        assert_eq!(report.verdict, Status::Pass, "{}: warnings only", b.name());
+        let warned: Vec<&str> = report
+            .rules
+            .iter()
+            .filter(|r| r.warnings > 0)
+            .map(|r| r.id)
+            .collect();
+        assert!(!warned.is_empty(), "{}: no warning", b.name());
+        for w in &warned {
+            assert!(b.breaks().contains(w), "{} warns {w}", b.name());
+        }
+    }
+    let mut req = CheckRequest::new(b);
+    req.strict = b.graded();
+    let report = run_check(&req, |_, _| {}).expect("valid request");
     let violated: Vec<&str> = report
         .rules
         .iter()

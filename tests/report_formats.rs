@@ -107,8 +107,8 @@ fn validate_reports_text_md_json() {
     snap("report__validate_pass.md", &markdown(&ok));
 
     let bad = validate_report(&trace(
-        "loopback-late-msg-ref",
-        first_failing_seed("loopback-late-msg-ref"),
+        "loopback-no-status-update",
+        first_failing_seed("loopback-no-status-update"),
     ));
     assert_eq!(bad.verdict, Status::Violated);
     assert_eq!(bad.exit_code(), 1);
@@ -116,7 +116,7 @@ fn validate_reports_text_md_json() {
     snap("report__validate_violated.md", &markdown(&bad));
     snap("report__validate_violated.json", &bad.to_json());
     snap(
-        "chart__validate_loopback-late-msg-ref.mermaid",
+        "chart__validate_loopback-no-status-update.mermaid",
         &mermaid(&bad),
     );
 }

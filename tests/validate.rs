@@ -8,7 +8,7 @@ use std::process::{Command, Output};
 
 use proptest::prelude::*;
 use xpcheck::properties::judge::Settings;
-use xpcheck::sim_run::run_sim;
+use xpcheck::sim_run::run_sim_strict;
 use xpcheck::validate::{validate_reader, InputErrorKind, MAX_LINE_BYTES};
 
 /// A fresh directory under the system temp dir, removed on drop.
@@ -46,26 +46,44 @@ fn xpcheck<I: AsRef<std::ffi::OsStr>>(args: impl IntoIterator<Item = I>) -> Outp
 }
 
 fn replay_trace(provider: &str, seed: u64, out: &Path) -> Output {
-    let o = xpcheck([
+    replay_trace_as(provider, seed, out, false)
+}
+
+/// `strict`: `--strict`, how a provider whose flaws SPEC grades "warn" is caught.
+fn replay_trace_as(provider: &str, seed: u64, out: &Path, strict: bool) -> Output {
+    let seed = seed.to_string();
+    let mut args = vec![
         "replay",
         "--provider",
         provider,
         "--seed",
-        &seed.to_string(),
+        &seed,
         "--trace-out",
         out.to_str().expect("utf-8 path"),
-    ]);
+    ];
+    if strict {
+        args.push("--strict");
+    }
+    let o = xpcheck(args);
     assert!(out.exists(), "{provider} seed {seed}: trace written");
     o
 }
 
 fn validate_json(path: &Path) -> (Option<i32>, serde_json::Value, String) {
-    let o = xpcheck([
+    validate_json_as(path, false)
+}
+
+fn validate_json_as(path: &Path, strict: bool) -> (Option<i32>, serde_json::Value, String) {
+    let mut args = vec![
         "validate".as_ref(),
         path.as_os_str(),
         "--format".as_ref(),
         "json".as_ref(),
-    ]);
+    ];
+    if strict {
+        args.push("--strict".as_ref());
+    }
+    let o = xpcheck(args);
     let stderr = String::from_utf8_lossy(&o.stderr).to_string();
     let doc = serde_json::from_slice(&o.stdout).unwrap_or(serde_json::Value::Null);
     (o.status.code(), doc, stderr)
@@ -109,16 +127,16 @@ fn every_broken_providers_trace_is_rejected_naming_its_rule() {
     let broken = xpcheck::builtin::broken_for("sim");
     assert!(!broken.is_empty());
     for p in broken {
-        let report = run_sim(&p, 0, 10_000);
+        let report = run_sim_strict(&p, 0, 10_000, p.graded);
         let cx = report
             .counterexamples
             .first()
             .unwrap_or_else(|| panic!("{}: sim finds a failing seed", p.name));
         let seed = cx.seed.expect("sim counterexamples have seeds");
         let path = dir.0.join(format!("{}.jsonl", p.name));
-        let o = replay_trace(p.name, seed, &path);
+        let o = replay_trace_as(p.name, seed, &path, p.graded);
         assert_eq!(o.status.code(), Some(1), "{} seed {seed} replays", p.name);
-        let (code, doc, stderr) = validate_json(&path);
+        let (code, doc, stderr) = validate_json_as(&path, p.graded);
         assert_eq!(code, Some(1), "{} seed {seed}: {stderr}", p.name);
         assert_eq!(doc["verdict"], "violated");
         let violated: Vec<&str> = doc["rules"]
@@ -142,7 +160,11 @@ fn every_broken_providers_trace_is_rejected_naming_its_rule() {
             .iter()
             .any(|c| c["line"].as_u64().is_some_and(|l| l > 0)));
         // The text report names the rule at the failing step.
-        let text = xpcheck(["validate".as_ref(), path.as_os_str()]);
+        let mut args = vec!["validate".as_ref(), path.as_os_str()];
+        if p.graded {
+            args.push("--strict".as_ref());
+        }
+        let text = xpcheck(args);
         let text = String::from_utf8_lossy(&text.stdout);
         assert!(text.contains(&format!("^^^ {}", violated[0])), "{text}");
     }

@@ -76,6 +76,12 @@ impl Behaviour {
         }
     }
 
+    /// Every rule it breaks is a situation SPEC grades "warn" ([`xpcheck_properties::grading`]):
+    /// it is caught as warnings, and as a violation under `--strict`.
+    pub const fn graded(self) -> bool {
+        matches!(self, Behaviour::LateMsgRef | Behaviour::YieldInFlush)
+    }
+
     /// Looks a behaviour up by its command-line name.
     pub fn from_name(name: &str) -> Option<Behaviour> {
         Behaviour::ALL.iter().copied().find(|b| b.name() == name)

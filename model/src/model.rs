@@ -9,6 +9,7 @@ use stateright::{Model, Property};
 use xpcheck_properties::event::{Body, Event, Thread, Word};
 use xpcheck_properties::judge::session::{Cancel, OutPhase};
 use xpcheck_properties::judge::{Severity, Sink, Violation};
+use xpcheck_properties::rule_set::RuleMask;
 use xpcheck_properties::rules::{CheckKind, Rid};
 use xpcheck_properties::vocab::{
     FlagWord, FlushFlags, HResult, LogoffFlags, LogonFlags, SubmitFlags, TransportNotifyFlags,
@@ -122,20 +123,20 @@ pub struct XpModel {
 }
 
 struct ModelSink<'a> {
-    violations: u128,
+    violations: RuleMask,
     shard: Option<&'a Shard>,
 }
 
-impl Sink for ModelSink<'_> {
+impl Sink<Rid> for ModelSink<'_> {
     fn checked(&mut self, rule: Rid) {
         if let Some(c) = self.shard {
             bump(&c.checks[rule as usize]);
         }
     }
-    fn violated(&mut self, v: Violation<'_>) {
+    fn violated(&mut self, v: Violation<'_, Rid>) {
         match v.severity {
             Severity::Error => {
-                self.violations |= v.rule.bit();
+                self.violations.insert(v.rule);
                 if let Some(c) = self.shard {
                     bump(&c.violations[v.rule as usize]);
                 }
@@ -159,8 +160,8 @@ pub const SOMETIMES: [&str; 3] = [
 /// Name of the combined property used when `per_rule_properties` is off.
 pub const EVERY_RULE: &str = "every monitored rule holds";
 
-fn holds<const I: u8>(_: &XpModel, s: &State) -> bool {
-    s.violations & (1u128 << I) == 0
+fn holds<const I: usize>(_: &XpModel, s: &State) -> bool {
+    !Rid::ALL.get(I).is_some_and(|r| s.violations.contains(*r))
 }
 
 include!("holds_table.rs");
@@ -192,7 +193,7 @@ impl XpModel {
         };
         State {
             logons: smallvec::smallvec![ls; self.cfg.logons as usize],
-            violations: 0,
+            violations: RuleMask::EMPTY,
             redelivered: false,
         }
     }
@@ -311,6 +312,7 @@ impl XpModel {
                     bodies.push(Body::AbortSubmit {
                         msg: out_id(slot),
                         hr: HResult::S_OK,
+                        flags: xpcheck_properties::event::Word(0),
                     });
                     (logon, Thread::Client(1))
                 }
@@ -324,7 +326,7 @@ impl XpModel {
             .load(Ordering::Relaxed)
             .then(|| self.counters.shard());
         let mut sink = ModelSink {
-            violations: 0,
+            violations: RuleMask::EMPTY,
             shard: shard.as_deref(),
         };
         for body in bodies {
@@ -345,7 +347,7 @@ impl XpModel {
         if delivers_cancelled(ls, &events[events.len().saturating_sub(3)..]) {
             state.redelivered = true;
         }
-        state.violations |= sink.violations;
+        state.violations.union(sink.violations);
         true
     }
 }
@@ -413,7 +415,7 @@ impl Model for XpModel {
     }
 
     fn actions(&self, state: &State, actions: &mut Vec<Action>) {
-        if state.violations != 0 {
+        if !state.violations.is_empty() {
             return;
         }
         let cfg = &self.cfg;
@@ -491,7 +493,7 @@ impl Model for XpModel {
                 .collect()
         } else {
             vec![Property::always(EVERY_RULE, |_, s: &State| {
-                s.violations == 0
+                s.violations.is_empty()
             })]
         };
         p.push(Property::sometimes(SOMETIMES[0], |_, s: &State| {

@@ -139,10 +139,7 @@ fn write_ref(p: &mut Provider, run: &mut Run, out_slot: Option<usize>, ev: &mut 
 fn raise_critical(p: &mut Provider, run: &mut Run, ev: &mut Vec<Body>) {
     p.criticals -= 1;
     run.critical = true;
-    ev.push(Body::SpoolerNotify {
-        flags: N::NOTIFY_CRITICAL_ERROR,
-        entry_id: None,
-    });
+    ev.push(Body::spooler_notify(N::NOTIFY_CRITICAL_ERROR, None));
     run.pc = 6;
 }
 
@@ -222,10 +219,10 @@ pub fn step(
     match run.call {
         Call::Logon => match run.pc {
             0 => {
-                ev.push(Body::ModifyStatusRow {
-                    flags: StatusRowFlags::empty(),
-                    status: St::STATUS_AVAILABLE,
-                });
+                ev.push(Body::status_row(
+                    StatusRowFlags::empty(),
+                    St::STATUS_AVAILABLE,
+                ));
                 ls.provider.row = St::STATUS_AVAILABLE.raw();
                 run.pc = 1;
                 true
@@ -268,10 +265,7 @@ pub fn step(
             // A provider closes the critical section it opened before it goes (SPN-6, AMB-24).
             if ls.provider.critsec == Critsec::Open {
                 ls.provider.critsec = Critsec::Closed;
-                ev.push(Body::SpoolerNotify {
-                    flags: N::NOTIFY_NONCRIT,
-                    entry_id: None,
-                });
+                ev.push(Body::spooler_notify(N::NOTIFY_NONCRIT, None));
                 return true;
             }
             ev.push(Body::ret(Method::TransportLogoff, H::S_OK));
@@ -282,10 +276,10 @@ pub fn step(
                 ls.provider.flush = [true, true];
                 let status = ls.provider.status(b);
                 ls.provider.row = status;
-                ev.push(Body::ModifyStatusRow {
-                    flags: StatusRowFlags::STATUSROW_UPDATE,
-                    status: St::from_raw(status),
-                });
+                ev.push(Body::status_row(
+                    StatusRowFlags::STATUSROW_UPDATE,
+                    St::from_raw(status),
+                ));
                 run.pc = 1;
                 true
             } else {
@@ -396,10 +390,10 @@ fn notify_step(
         let status = p.status(b);
         if status != p.row {
             p.row = status;
-            ev.push(Body::ModifyStatusRow {
-                flags: StatusRowFlags::STATUSROW_UPDATE,
-                status: St::from_raw(status),
-            });
+            ev.push(Body::status_row(
+                StatusRowFlags::STATUSROW_UPDATE,
+                St::from_raw(status),
+            ));
         }
         run.pc = 1;
         true
@@ -712,31 +706,22 @@ pub fn run_job(ls: &mut LogonState, job: Job, ev: &mut Vec<Body>) {
             } else {
                 Held::Announced
             };
-            ev.push(Body::SpoolerNotify {
-                flags: N::NOTIFY_SENTDEFERRED,
-                entry_id: Some(out_id(s)),
-            });
+            ev.push(Body::spooler_notify(
+                N::NOTIFY_SENTDEFERRED,
+                Some(out_id(s)),
+            ));
         }
         Job::NewMail => {
             p.newmail_due = false;
-            ev.push(Body::SpoolerNotify {
-                flags: N::NOTIFY_NEWMAIL,
-                entry_id: None,
-            });
+            ev.push(Body::spooler_notify(N::NOTIFY_NEWMAIL, None));
         }
         Job::CritsecOpen => {
             p.critsec = Critsec::Open;
-            ev.push(Body::SpoolerNotify {
-                flags: N::NOTIFY_CRITSEC,
-                entry_id: None,
-            });
+            ev.push(Body::spooler_notify(N::NOTIFY_CRITSEC, None));
         }
         Job::CritsecClose => {
             p.critsec = Critsec::Closed;
-            ev.push(Body::SpoolerNotify {
-                flags: N::NOTIFY_NONCRIT,
-                entry_id: None,
-            });
+            ev.push(Body::spooler_notify(N::NOTIFY_NONCRIT, None));
         }
         Job::TouchDead(obj) => {
             p.touch_due = None;

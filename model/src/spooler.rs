@@ -335,6 +335,7 @@ impl Spooler {
             Body::SpoolerNotify {
                 flags,
                 entry_id: Some(id),
+                ..
             } if flags.contains(SpoolerNotifyFlags::NOTIFY_SENTDEFERRED) => {
                 if let Some(s) = slot_of(id) {
                     if self.queue[s as usize] == Queue::Deferred {
@@ -352,7 +353,7 @@ impl Spooler {
                     }
                 }
             }
-            Body::AbortSubmit { msg, hr } => {
+            Body::AbortSubmit { msg, hr, .. } => {
                 self.abort_submits = self.abort_submits.saturating_sub(1);
                 if hr == HResult::S_OK {
                     self.set(msg, Queue::Done);

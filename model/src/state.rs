@@ -91,8 +91,8 @@ pub struct LogonState {
 pub struct State {
     /// One entry per logon.
     pub logons: smallvec::SmallVec<[LogonState; 1]>,
-    /// Monitored rules violated on the way here (bit = `Rid as u8`); a violating state is terminal.
-    pub violations: u128,
+    /// Monitored rules violated on the way here; a violating state is terminal.
+    pub violations: xpcheck_properties::rule_set::RuleMask,
     /// Sticky: a wire message whose delivery was cancelled was later delivered (TN-20 sometimes).
     pub redelivered: bool,
 }

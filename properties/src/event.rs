@@ -10,8 +10,8 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::fmt;
 
 use crate::vocab::{
-    FlushFlags, HResult, LogoffFlags, LogonFlags, SpoolerNotifyFlags, StatusCode, StatusRowFlags,
-    SubmitFlags, TransportNotifyFlags, ValidateStateFlags,
+    FlushFlags, HResult, LogoffFlags, LogonFlags, RowColumns, SpoolerNotifyFlags, StatusCode,
+    StatusRowFlags, SubmitFlags, TransportNotifyFlags, ValidateStateFlags,
 };
 
 /// Version of the JSON Lines trace format written and read by xpcheck.
@@ -132,10 +132,13 @@ pub enum NotifyData {
     EntryId(MsgId),
 }
 
-/// An IXPProvider / IXPLogon entry point.
+/// An entry point of the provider: `XPProviderInit`, IXPProvider, IXPLogon, `Release` of the
+/// logon or provider object, and the IMAPIStatus methods of the status object `OpenStatusEntry`
+/// returned.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[allow(missing_docs)]
 pub enum Method {
+    ProviderInit,
     TransportLogon,
     AddressTypes,
     TransportNotify,
@@ -149,6 +152,29 @@ pub enum Method {
     OpenStatusEntry,
     TransportLogoff,
     Shutdown,
+    RegisterOptions,
+    Release,
+    StatusValidateState,
+    StatusFlushQueues,
+    StatusSettingsDialog,
+}
+
+impl Method {
+    /// Entry points of the provider object rather than of one logon: their events are judged
+    /// against the provider's lifecycle (LIFE-1..LIFE-5, LIFE-20, LIFE-21, LIFE-31, LIFE-33).
+    pub const fn is_provider_level(self) -> bool {
+        matches!(self, Method::ProviderInit | Method::Shutdown)
+    }
+}
+
+/// Which object a spooler `Release` lets go of.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Released {
+    /// The IXPLogon object, after TransportLogoff returned (LIFE-32) or instead of it (LIFE-34).
+    Logon,
+    /// The IXPProvider object, after Shutdown (LIFE-31, LIFE-33).
+    Provider,
 }
 
 fn is_zero(n: &u8) -> bool {
@@ -157,12 +183,29 @@ fn is_zero(n: &u8) -> bool {
 fn is_false(b: &bool) -> bool {
     !*b
 }
+fn is_s_ok(h: &HResult) -> bool {
+    *h == HResult::S_OK
+}
+fn s_ok() -> HResult {
+    HResult::S_OK
+}
+fn is_zero_word(w: &Word) -> bool {
+    w.0 == 0
+}
 
 /// What happened. The JSON tag is `"event"`; field names follow the C API parameters.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(tag = "event", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Body {
     // ---- spooler -> provider calls (inputs as passed) ----
+    /// `XPProviderInit(hInstance, lpMalloc, ..., ulFlags, ulMAPIVer, &ulProviderVer,
+    /// &lpXPProvider)` (LIFE-1..LIFE-4); its return's `flags` is `*lpulProviderVer`.
+    ProviderInit {
+        /// `ulFlags`: 0 or MAPI_NT_SERVICE (LIFE-2, SVC-7).
+        flags: Word,
+        /// `ulMAPIVer`: MAPI's SPI version (CURRENT_SPI_VERSION, LIFE-3).
+        mapi_ver: Word,
+    },
     /// `IXPProvider::TransportLogon(..., &ulFlags, ...)` with the input flags (LIFE-7).
     TransportLogon {
         /// Input flags.
@@ -218,15 +261,45 @@ pub enum Body {
         /// Validation flags.
         flags: ValidateStateFlags,
     },
-    /// `IXPLogon::OpenStatusEntry` (STAT-6).
-    OpenStatusEntry,
+    /// `IXPLogon::OpenStatusEntry(lpInterface, ulFlags, &ulObjType, &lpEntry)` (STAT-6,
+    /// FLOW-17); its return's `flags` is `*lpulObjType` (MAPI_STATUS).
+    OpenStatusEntry {
+        /// `ulFlags`: 0 or MAPI_MODIFY.
+        #[serde(default, skip_serializing_if = "is_zero_word")]
+        flags: Word,
+    },
     /// `IXPLogon::TransportLogoff(ulFlags)` (LIFE-27..LIFE-30, AMB-19).
     TransportLogoff {
         /// 0, LOGOFF_NORMAL or LOGOFF_HURRY.
         flags: LogoffFlags,
     },
-    /// `IXPProvider::Shutdown(&ulFlags)` (LIFE-33).
+    /// `IXPProvider::Shutdown(&ulFlags)` (LIFE-31, LIFE-33).
     Shutdown,
+    /// `IXPLogon::RegisterOptions`: deprecated, never called by the spooler (LIFE-37).
+    RegisterOptions,
+    /// The spooler's `Release` of the logon object (LIFE-32, LIFE-34) or the provider object
+    /// (LIFE-31); its return carries S_OK.
+    Release {
+        /// Which object.
+        object: Released,
+    },
+    /// `IMAPIStatus::ValidateState(ulUIParam, ulFlags)` on the provider's status object, called
+    /// by a client (VS-5..VS-12, SPN-6).
+    StatusValidateState {
+        /// Validation flags.
+        flags: ValidateStateFlags,
+    },
+    /// `IMAPIStatus::FlushQueues(ulUIParam, cbTargetTransport, lpTargetTransport, ulFlags)` on
+    /// the provider's status object, called by a client (FQ-15..FQ-17).
+    StatusFlushQueues {
+        /// FLUSH_* flags.
+        flags: FlushFlags,
+        /// A target transport was passed (FQ-16: only the spooler's status object takes one).
+        #[serde(default, skip_serializing_if = "is_false")]
+        target: bool,
+    },
+    /// `IMAPIStatus::SettingsDialog` on the provider's status object (STAT-11).
+    StatusSettingsDialog,
 
     // ---- provider returns ----
     /// The provider returned from the innermost open call on this thread.
@@ -235,7 +308,9 @@ pub enum Body {
         method: Method,
         /// The HRESULT.
         hr: HResult,
-        /// `*lpulFlags` on return (TransportNotify, TransportLogon, EndMessage, AddressTypes).
+        /// The call's `ULONG` out-parameter: `*lpulFlags` (TransportNotify, TransportLogon,
+        /// EndMessage, AddressTypes), `*lpulProviderVer` (XPProviderInit), `*lpulObjType`
+        /// (OpenStatusEntry).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         flags: Option<Word>,
         /// `*lpulMsgRef` on return (SubmitMessage, StartMessage).
@@ -257,6 +332,9 @@ pub enum Body {
         /// The entry id passed with NOTIFY_SENTDEFERRED (SPN-11), if any.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         entry_id: Option<MsgId>,
+        /// What SpoolerNotify returned (SPN-12: S_OK; omitted when S_OK).
+        #[serde(default = "s_ok", skip_serializing_if = "is_s_ok")]
+        result: HResult,
     },
     /// `IMAPISupport::SpoolerYield(ulFlags)` and what it returned (YLD-1..YLD-4).
     SpoolerYield {
@@ -271,11 +349,38 @@ pub enum Body {
         flags: StatusRowFlags,
         /// PR_STATUS_CODE as written.
         status: StatusCode,
+        /// The columns passed (STAT-7), if the trace records them.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        columns: Option<RowColumns>,
+        /// PR_RESOURCE_METHODS as written (STAT-11), if passed.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        resource_methods: Option<Word>,
+        /// PR_REMOTE_VALIDATE_OK as written (VS-8, VS-10), if passed.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        remote_validate_ok: Option<bool>,
+        /// What ModifyStatusRow returned (STAT-2: S_OK; omitted when S_OK).
+        #[serde(default = "s_ok", skip_serializing_if = "is_s_ok")]
+        result: HResult,
     },
-    /// `IMAPISupport::StatusRecips` for a message (FLOW-10/11).
+    /// `IMAPISupport::StatusRecips` for a message (FLOW-10..FLOW-12).
     StatusRecips {
         /// The message the report is about.
         msg: MsgId,
+        /// What StatusRecips returned (FLOW-12: S_OK or MAPI_W_ERRORS_RETURNED; omitted when
+        /// S_OK).
+        #[serde(default = "s_ok", skip_serializing_if = "is_s_ok")]
+        result: HResult,
+    },
+    /// `IMAPISupport::MakeInvalid` on the provider's logon object (LIFE-30, LIFE-36).
+    MakeInvalid,
+    /// The provider released its support object (LIFE-30: last, in TransportLogoff).
+    SupportRelease,
+    /// The provider displayed a dialog box or window (LIFE-17, LIFE-19, FQ-5, VS-12, SVC-7);
+    /// `cancelled`: the user cancelled it. A native proxy observes this by hooking user32.
+    ShowUi {
+        /// The user cancelled the dialog.
+        #[serde(default, skip_serializing_if = "is_false")]
+        cancelled: bool,
     },
 
     // ---- provider -> its own out-parameter ----
@@ -360,9 +465,15 @@ pub enum Body {
     AbortSubmit {
         /// The message.
         msg: MsgId,
+        /// `ulFlags`: reserved, 0 (DEF-1).
+        #[serde(default, skip_serializing_if = "is_zero_word")]
+        flags: Word,
         /// The store's answer (DEF-2).
         hr: HResult,
     },
+    /// MAPI called the message service's entry function with MSG_SERVICE_CONFIGURE after
+    /// TransportLogon returned MAPI_E_UNCONFIGURED (LIFE-21).
+    ServiceConfigure,
 }
 
 /// One observed event.
@@ -413,6 +524,27 @@ impl Body {
         }
     }
 
+    /// `SpoolerNotify(flags, entry id)` answered S_OK.
+    pub fn spooler_notify(flags: SpoolerNotifyFlags, entry_id: Option<MsgId>) -> Body {
+        Body::SpoolerNotify {
+            flags,
+            entry_id,
+            result: HResult::S_OK,
+        }
+    }
+
+    /// `ModifyStatusRow` passing only PR_STATUS_CODE (no column record), answered S_OK.
+    pub fn status_row(flags: StatusRowFlags, status: StatusCode) -> Body {
+        Body::ModifyStatusRow {
+            flags,
+            status,
+            columns: None,
+            resource_methods: None,
+            remote_validate_ok: None,
+            result: HResult::S_OK,
+        }
+    }
+
     /// A return whose one output is `*lpulFlags` (TransportNotify, EndMessage, TransportLogon).
     pub fn ret_flags(method: Method, hr: HResult, flags: u32) -> Body {
         Body::Return {
@@ -438,9 +570,15 @@ impl Body {
             Body::Idle { .. } => Method::Idle,
             Body::FlushQueues { .. } => Method::FlushQueues,
             Body::ValidateState { .. } => Method::ValidateState,
-            Body::OpenStatusEntry => Method::OpenStatusEntry,
+            Body::OpenStatusEntry { .. } => Method::OpenStatusEntry,
             Body::TransportLogoff { .. } => Method::TransportLogoff,
             Body::Shutdown => Method::Shutdown,
+            Body::ProviderInit { .. } => Method::ProviderInit,
+            Body::RegisterOptions => Method::RegisterOptions,
+            Body::Release { .. } => Method::Release,
+            Body::StatusValidateState { .. } => Method::StatusValidateState,
+            Body::StatusFlushQueues { .. } => Method::StatusFlushQueues,
+            Body::StatusSettingsDialog => Method::StatusSettingsDialog,
             _ => return None,
         })
     }
@@ -454,6 +592,8 @@ impl Body {
                 | Body::SpoolerYield { .. }
                 | Body::ModifyStatusRow { .. }
                 | Body::StatusRecips { .. }
+                | Body::MakeInvalid
+                | Body::SupportRelease
                 | Body::MsgRefWrite { .. }
                 | Body::MessageRead { .. }
                 | Body::MessageWrite { .. }
@@ -475,7 +615,7 @@ impl Body {
             | Body::Transmit { msg, .. }
             | Body::SaveChanges { msg }
             | Body::MessageRelease { msg }
-            | Body::StatusRecips { msg } => Some(msg),
+            | Body::StatusRecips { msg, .. } => Some(msg),
             _ => None,
         }
     }

@@ -7,8 +7,10 @@
 pub mod catalog;
 pub mod client;
 pub mod event;
+pub mod grading;
 pub mod judge;
 mod monitors;
 pub mod render;
+pub mod rule_set;
 pub mod rules;
 pub mod vocab;

@@ -36,7 +36,31 @@ pub fn describe(ev: &Event) -> String {
         Body::Idle { flags } => format!("Idle(0x{:X})", flags.0),
         Body::FlushQueues { flags } => format!("FlushQueues({})", flags.describe()),
         Body::ValidateState { flags } => format!("ValidateState({})", flags.describe()),
-        Body::OpenStatusEntry => "OpenStatusEntry()".into(),
+        Body::OpenStatusEntry { flags } => format!("OpenStatusEntry(0x{:X})", flags.0),
+        Body::ProviderInit { flags, mapi_ver } => {
+            format!(
+                "XPProviderInit(0x{:X}, ulMAPIVer=0x{:08X})",
+                flags.0, mapi_ver.0
+            )
+        }
+        Body::RegisterOptions => "RegisterOptions()".into(),
+        Body::Release { object } => format!("Release({object:?})"),
+        Body::StatusValidateState { flags } => {
+            format!("IMAPIStatus::ValidateState({})", flags.describe())
+        }
+        Body::StatusFlushQueues { flags, target } => format!(
+            "IMAPIStatus::FlushQueues({}{})",
+            flags.describe(),
+            if target { ", target" } else { "" }
+        ),
+        Body::StatusSettingsDialog => "IMAPIStatus::SettingsDialog()".into(),
+        Body::MakeInvalid => "  MakeInvalid(logon)".into(),
+        Body::SupportRelease => "  Release(support object)".into(),
+        Body::ShowUi { cancelled } => format!(
+            "  shows a dialog{}",
+            if cancelled { " (user cancelled)" } else { "" }
+        ),
+        Body::ServiceConfigure => "MAPI: service entry(MSG_SERVICE_CONFIGURE)".into(),
         Body::TransportLogoff { flags } => format!("TransportLogoff({})", flags.describe()),
         Body::Shutdown => "Shutdown()".into(),
         Body::Return {
@@ -70,17 +94,59 @@ pub fn describe(ev: &Event) -> String {
             }
             s
         }
-        Body::SpoolerNotify { flags, entry_id } => match entry_id {
-            Some(m) => format!("  SpoolerNotify({}, {m})", flags.describe()),
-            None => format!("  SpoolerNotify({})", flags.describe()),
-        },
+        Body::SpoolerNotify {
+            flags,
+            entry_id,
+            result,
+        } => {
+            let mut s = match entry_id {
+                Some(m) => format!("  SpoolerNotify({}, {m})", flags.describe()),
+                None => format!("  SpoolerNotify({})", flags.describe()),
+            };
+            if result != crate::vocab::HResult::S_OK {
+                s += &format!(" -> {result}");
+            }
+            s
+        }
         Body::SpoolerYield { result, .. } => format!("  SpoolerYield() -> {result}"),
-        Body::ModifyStatusRow { flags, status } => format!(
-            "  ModifyStatusRow({}, {})",
-            flags.describe(),
-            status.describe()
-        ),
-        Body::StatusRecips { msg } => format!("  StatusRecips({msg})"),
+        Body::ModifyStatusRow {
+            flags,
+            status,
+            columns,
+            resource_methods,
+            remote_validate_ok,
+            result,
+        } => {
+            let mut s = format!(
+                "  ModifyStatusRow({}, {}",
+                flags.describe(),
+                status.describe()
+            );
+            if let Some(c) = columns {
+                s += &format!(", columns={}", c.describe());
+            }
+            if let Some(m) = resource_methods {
+                s += &format!(
+                    ", PR_RESOURCE_METHODS={}",
+                    crate::vocab::ResourceMethods::from_raw(m.0).describe()
+                );
+            }
+            if let Some(v) = remote_validate_ok {
+                s += &format!(", PR_REMOTE_VALIDATE_OK={v}");
+            }
+            s.push(')');
+            if result != crate::vocab::HResult::S_OK {
+                s += &format!(" -> {result}");
+            }
+            s
+        }
+        Body::StatusRecips { msg, result } => {
+            if result == crate::vocab::HResult::S_OK {
+                format!("  StatusRecips({msg})")
+            } else {
+                format!("  StatusRecips({msg}) -> {result}")
+            }
+        }
         Body::MsgRefWrite { value } => format!("  *lpulMsgRef = {value}"),
         Body::MessageRead { msg } => format!("  {msg}: read"),
         Body::MessageWrite {
@@ -147,7 +213,13 @@ pub fn describe(ev: &Event) -> String {
             format!("mail arrives on the wire (wire message {content})")
         }
         Body::TimePasses { secs } => format!("{secs} s pass"),
-        Body::AbortSubmit { msg, hr } => format!("AbortSubmit({msg}) -> {hr}"),
+        Body::AbortSubmit { msg, hr, flags } => {
+            if flags.0 == 0 {
+                format!("AbortSubmit({msg}) -> {hr}")
+            } else {
+                format!("AbortSubmit({msg}, 0x{:X}) -> {hr}", flags.0)
+            }
+        }
     }
 }
 

@@ -112,6 +112,15 @@ impl Flaw {
         }
     }
 
+    /// Every rule it breaks is a situation SPEC grades "warn" ([`xpcheck_properties::grading`]):
+    /// it is caught as warnings, and as a violation under `--strict`.
+    pub const fn graded(self) -> bool {
+        matches!(
+            self,
+            Flaw::MsgRefAfterTransfer | Flaw::YieldInFlush | Flaw::CopiesNontransmittable
+        )
+    }
+
     /// Engines that catch it (see [`crate::Builtin::engines`]): the four concurrency flaws
     /// need the spooler's notify thread to run *between* two of the provider's own steps, which
     /// the single-threaded simulator never does.

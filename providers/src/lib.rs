@@ -17,6 +17,9 @@ pub struct Builtin {
     pub name: &'static str,
     /// Rules it is built to break (empty for loopback).
     pub breaks: &'static [&'static str],
+    /// Every rule it breaks is graded "warn" by SPEC: caught as warnings by default, as a
+    /// violation under `--strict`.
+    pub graded: bool,
     /// Engines that run it and (for a broken one) catch it: `sim` (the seeded simulator, one OS
     /// thread, TransportNotify injected re-entrantly inside callbacks) and `loom` (real threads,
     /// every interleaving; `--cfg xpcheck_loom`). A flaw that needs a second thread to show is
@@ -33,6 +36,7 @@ pub fn all() -> Vec<Builtin> {
     let mut v = vec![Builtin {
         name: "loopback",
         breaks: &[],
+        graded: false,
         engines: &["sim", "loom"],
         about: "correct reference transport over an in-memory wire (template for provider authors)",
         factory: loopback::loopback,
@@ -40,6 +44,7 @@ pub fn all() -> Vec<Builtin> {
     v.extend(Flaw::ALL.iter().map(|f| Builtin {
         name: f.name(),
         breaks: f.breaks(),
+        graded: f.graded(),
         engines: f.engines(),
         about: f.about(),
         factory: f.factory(),

@@ -24,6 +24,7 @@ use xpcheck_model::state::Call;
 use xpcheck_model::Config;
 use xpcheck_properties::event::{Body, Event, Thread};
 use xpcheck_properties::judge::{Finding, Session, Severity};
+use xpcheck_properties::rule_set::RuleMask;
 use xpcheck_properties::rules::Rid;
 use xpcheck_properties::vocab::{HResult, LogonFlags};
 
@@ -69,8 +70,8 @@ pub struct ExploreState<S> {
     inbound: Vec<WireMessage>,
     logon: Option<S>,
     next_obj: u32,
-    /// Rules broken by the step that led here (bit = `Rid as u8`).
-    broken: u128,
+    /// Rules broken by the step that led here.
+    broken: RuleMask,
     /// The provider panicked in the step that led here.
     panicked: bool,
 }
@@ -165,7 +166,7 @@ impl<L: ExplorableLogon> ExploreModel<L> {
             inbound: wire.inbound(),
             logon: None,
             next_obj,
-            broken: 0,
+            broken: RuleMask::EMPTY,
             panicked: false,
         }
     }
@@ -226,10 +227,13 @@ impl<L: ExplorableLogon> ExploreModel<L> {
             .into_iter()
             .filter(|f| f.severity == Severity::Error)
             .collect();
-        let broken = findings
-            .iter()
-            .filter_map(|f| Rid::from_id(f.rule))
-            .fold(0, |m, r| m | r.bit());
+        let broken = findings.iter().filter_map(|f| Rid::from_id(f.rule)).fold(
+            RuleMask::EMPTY,
+            |mut m, r| {
+                m.insert(r);
+                m
+            },
+        );
         Step {
             next: ExploreState {
                 session,
@@ -257,7 +261,7 @@ impl<L: ExplorableLogon> Model for ExploreModel<L> {
     }
 
     fn actions(&self, s: &Self::State, actions: &mut Vec<Self::Action>) {
-        if s.broken != 0 || s.panicked {
+        if !s.broken.is_empty() || s.panicked {
             return;
         }
         let mut moves = Vec::new();
@@ -284,7 +288,7 @@ impl<L: ExplorableLogon> Model for ExploreModel<L> {
 
     fn properties(&self) -> Vec<Property<Self>> {
         vec![
-            Property::always("no rule broken", |_, s: &Self::State| s.broken == 0),
+            Property::always("no rule broken", |_, s: &Self::State| s.broken.is_empty()),
             Property::always("no provider panic", |_, s: &Self::State| !s.panicked),
         ]
     }

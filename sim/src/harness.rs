@@ -474,6 +474,7 @@ impl Harness {
             Body::AbortSubmit {
                 msg: out_id(slot),
                 hr: HResult::S_OK,
+                flags: xpcheck_properties::event::Word(0),
             },
         );
         st.threads.pop();

@@ -17,7 +17,7 @@ pub struct Support(pub(crate) Arc<Harness>);
 impl Support {
     /// `SpoolerNotify(ulFlags, lpvData)` (SPN-1..SPN-13); `entry_id` for NOTIFY_SENTDEFERRED.
     pub fn spooler_notify(&self, flags: SpoolerNotifyFlags, entry_id: Option<MsgId>) -> HResult {
-        self.0.callback(Body::SpoolerNotify { flags, entry_id });
+        self.0.callback(Body::spooler_notify(flags, entry_id));
         HResult::S_OK
     }
 
@@ -28,7 +28,7 @@ impl Support {
 
     /// `ModifyStatusRow` with the row's whole new PR_STATUS_CODE (STAT-1..STAT-4).
     pub fn modify_status_row(&self, flags: StatusRowFlags, status: StatusCode) -> HResult {
-        self.0.callback(Body::ModifyStatusRow { flags, status });
+        self.0.callback(Body::status_row(flags, status));
         HResult::S_OK
     }
 
@@ -47,7 +47,10 @@ impl Support {
 
     /// `StatusRecips` for a message (FLOW-10/11).
     pub fn status_recips(&self, msg: &Message) -> HResult {
-        self.0.callback(Body::StatusRecips { msg: msg.id });
+        self.0.callback(Body::StatusRecips {
+            msg: msg.id,
+            result: HResult::S_OK,
+        });
         HResult::S_OK
     }
 }

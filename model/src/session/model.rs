@@ -14,9 +14,11 @@ use xpcheck_properties::client::event::{
 };
 use xpcheck_properties::client::judge::{slot, ClientJudge};
 use xpcheck_properties::client::resolve::{resolve, Resolution};
-use xpcheck_properties::client::{ClientRid, ClientSink, ClientViolation};
+use xpcheck_properties::client::{ClientRid, ClientViolation};
 use xpcheck_properties::event::{Thread, Word};
 use xpcheck_properties::judge::Severity;
+use xpcheck_properties::judge::Sink as JudgeSink;
+use xpcheck_properties::rule_set::RuleMask;
 use xpcheck_properties::vocab::{
     HResult as H, MapiInitFlags as I, MapiLogonFlags as L, StatusCode,
 };
@@ -96,7 +98,7 @@ pub struct SessionState {
     /// Next notification id.
     pub next_notif: u8,
     /// Violated client rules (bit = `ClientRid as u8`).
-    pub violations: u64,
+    pub violations: RuleMask,
     /// Reached situations (bit per entry of [`SOMETIMES`]).
     pub reached: u32,
 }
@@ -299,11 +301,11 @@ pub struct SessionModel {
 }
 
 struct Sink<'a> {
-    violations: u64,
+    violations: RuleMask,
     counters: Option<&'a SessionCounters>,
 }
 
-impl ClientSink for Sink<'_> {
+impl JudgeSink<ClientRid> for Sink<'_> {
     fn checked(&mut self, rule: ClientRid) {
         if let Some(c) = self.counters {
             c.checks[rule as usize].fetch_add(1, Ordering::Relaxed);
@@ -312,7 +314,7 @@ impl ClientSink for Sink<'_> {
     fn violated(&mut self, v: ClientViolation<'_>) {
         let counts = match v.severity {
             Severity::Error => {
-                self.violations |= v.rule.bit();
+                self.violations.insert(v.rule);
                 self.counters.map(|c| &c.violations)
             }
             Severity::Warning => self.counters.map(|c| &c.warnings),
@@ -334,8 +336,10 @@ fn client(i: usize) -> Thread {
     Thread::Client(i as u8 + 1)
 }
 
-fn holds<const I: u8>(_: &SessionModel, s: &SessionState) -> bool {
-    s.violations & (1u64 << I) == 0
+fn holds<const I: usize>(_: &SessionModel, s: &SessionState) -> bool {
+    !ClientRid::ALL
+        .get(I)
+        .is_some_and(|r| s.violations.contains(*r))
 }
 
 fn reached<const I: u8>(_: &SessionModel, s: &SessionState) -> bool {
@@ -416,12 +420,12 @@ impl SessionModel {
             events,
             seq,
             sink: Sink {
-                violations: 0,
+                violations: RuleMask::EMPTY,
                 counters: counting.then_some(&*self.counters),
             },
         };
         self.step(s, action, &mut e);
-        s.violations |= e.sink.violations;
+        s.violations.union(e.sink.violations);
     }
 
     fn step(&self, s: &mut SessionState, action: SessionAction, e: &mut Emit<'_>) {
@@ -870,7 +874,7 @@ impl SessionModel {
     /// Every enabled action of `s`, environment first (the order `xpcheck logon` follows).
     pub fn enabled(&self, s: &SessionState, out: &mut Vec<SessionAction>) {
         use SessionAction as A;
-        if (s.violations != 0 && self.stop_on_violation) || s.exited {
+        if (!s.violations.is_empty() && self.stop_on_violation) || s.exited {
             return;
         }
         if !s.started {
@@ -951,7 +955,7 @@ impl SessionModel {
             exited: false,
             posts_left: self.cfg.posts,
             next_notif: 1,
-            violations: 0,
+            violations: RuleMask::EMPTY,
             reached: 0,
         };
         let mut out = vec![base];

@@ -2,6 +2,7 @@
 //! summary in our own words. Rule IDs are stable; everything else in xpcheck cites them.
 
 mod table;
+mod unchecked;
 
 use serde::Serialize;
 
@@ -76,6 +77,21 @@ pub fn get(id: &str) -> Option<&'static Rule> {
     table::RULES.iter().find(|r| r.id == id)
 }
 
+/// Why no engine checks a rule: a definition, a permission or informative text, or not
+/// observable at the provider boundary (and what would make it observable). `None` for a rule
+/// some monitor checks.
+pub fn unchecked_reason(id: &str) -> Option<&'static str> {
+    unchecked::UNCHECKED
+        .iter()
+        .find(|(r, _)| *r == id)
+        .map(|(_, why)| *why)
+}
+
+/// Whether a monitor of some rule set checks the rule.
+pub fn is_monitored(id: &str) -> bool {
+    crate::rules::Rid::from_id(id).is_some() || crate::client::ClientRid::from_id(id).is_some()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -92,6 +108,15 @@ mod tests {
             rules.iter().filter(|r| r.origin == Origin::Seed).count(),
             68
         );
+    }
+
+    #[test]
+    fn unchecked_reasons_name_catalog_rules_that_no_monitor_checks() {
+        for (id, why) in unchecked::UNCHECKED {
+            assert!(get(id).is_some(), "{id} is not in the catalog");
+            assert!(!why.is_empty());
+            assert!(!is_monitored(id), "{id} has a monitor and a reason");
+        }
     }
 
     #[test]

@@ -3,15 +3,12 @@
 //! [`ClientJudge::observe`], which runs the client monitors on an event against the state
 //! before it and then applies the event.
 
-use serde::Serialize;
-use std::fmt;
-
 use super::event::{ClientBody, ClientCall, ClientEvent, NotifKind, ProviderKind};
 use super::monitors;
 use super::resolve::{fingerprint, invalid, no_name, Invalid};
-use super::rules::{ClientBlame, ClientRid};
+use super::rules::ClientRid;
 use crate::event::Thread;
-use crate::judge::Severity;
+use crate::judge::{Collect, Finding, Sink, Violation};
 use crate::vocab::{FlagWord, HResult, MapiInitFlags, MapiLogonFlags, MAPI_INIT_VERSION};
 
 /// Client threads a trace may use: `client1` ..= `client8`.
@@ -172,89 +169,18 @@ impl ClientState {
     }
 }
 
-/// A client-side violation as reported by a monitor; the message is formatted only if kept.
-pub struct ClientViolation<'a> {
-    /// The rule.
-    pub rule: ClientRid,
-    /// Sequence number of the offending event.
-    pub seq: u64,
-    /// Error or warning ([`ClientRid::severity`]).
-    pub severity: Severity,
-    /// Which side is at fault.
-    pub blame: ClientBlame,
-    /// What happened.
-    pub message: fmt::Arguments<'a>,
-}
+/// A client-side violation (the judge's generic [`Violation`] over [`ClientRid`]).
+pub type ClientViolation<'a> = Violation<'a, ClientRid>;
 
-/// Where client monitors report.
-pub trait ClientSink {
-    /// A check of `rule` was evaluated.
-    fn checked(&mut self, rule: ClientRid);
-    /// A check failed.
-    fn violated(&mut self, v: ClientViolation<'_>);
-}
-
-/// A kept client-side finding.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct ClientFinding {
-    /// Rule ID.
-    pub rule: &'static str,
-    /// Sequence number of the offending event.
-    pub seq: u64,
-    /// Error or warning.
-    pub severity: Severity,
-    /// Which side is at fault.
-    pub blame: ClientBlame,
-    /// What happened, in words.
-    pub message: String,
-}
+/// A kept client-side finding (the judge's [`Finding`]).
+pub type ClientFinding = Finding;
 
 /// A sink that counts checks per client rule and keeps every finding.
-#[derive(Clone, Debug)]
-pub struct ClientCollect {
-    /// Checks per rule, indexed by `ClientRid as usize`.
-    pub checks: Vec<u64>,
-    /// Findings in the order found.
-    pub findings: Vec<ClientFinding>,
-}
+pub type ClientCollect = Collect<ClientRid>;
 
-impl Default for ClientCollect {
-    fn default() -> ClientCollect {
-        ClientCollect::new()
-    }
-}
-
-impl ClientCollect {
-    /// An empty collector.
-    pub fn new() -> ClientCollect {
-        ClientCollect {
-            checks: vec![0; ClientRid::ALL.len()],
-            findings: Vec::new(),
-        }
-    }
-
-    /// Errors found (warnings excluded).
-    pub fn errors(&self) -> impl Iterator<Item = &ClientFinding> {
-        self.findings
-            .iter()
-            .filter(|f| f.severity == Severity::Error)
-    }
-}
-
-impl ClientSink for ClientCollect {
-    fn checked(&mut self, rule: ClientRid) {
-        self.checks[rule as usize] += 1;
-    }
-    fn violated(&mut self, v: ClientViolation<'_>) {
-        self.findings.push(ClientFinding {
-            rule: v.rule.id(),
-            seq: v.seq,
-            severity: v.severity,
-            blame: v.blame,
-            message: v.message.to_string(),
-        });
-    }
-}
+/// Where client monitors report.
+pub trait ClientSink: Sink<ClientRid> {}
+impl<T: Sink<ClientRid>> ClientSink for T {}
 
 /// A structurally impossible client trace (not a rule violation): it cannot be judged.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]

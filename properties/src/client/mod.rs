@@ -31,4 +31,4 @@ pub use judge::{
     ClientTraceError, ClientViolation,
 };
 pub use resolve::{resolve, Resolution};
-pub use rules::{ClientBlame, ClientRid};
+pub use rules::ClientRid;

@@ -5,11 +5,12 @@
 use super::event::{ClientBody as B, ClientCall, ClientEvent, PumpKind, Via};
 use super::judge::{ClientSink, ClientState, ClientViolation, LogonCall, Open, NOTIFY_SLOT};
 use super::resolve::{resolve_valid, Resolution, ANY_UI, EXCLUSIVE_UI, PROFILE_NAME_MAX};
-use super::rules::{ClientBlame, ClientRid as R};
+use super::rules::ClientRid as R;
 use crate::event::Thread;
 use crate::vocab::{FlagWord, HResult as H, MapiInitFlags as I, MapiLogonFlags as L, StatusCode};
 
-/// Evaluates `$ok` as a check of `$rule`; on failure reports it with the rule's severity.
+/// Evaluates `$ok` as a check of `$rule`; on failure reports an error (SPEC grades no client
+/// situation "warn").
 macro_rules! req {
     ($cx:expr, $rule:expr, $ok:expr, $blame:ident, $($msg:tt)+) => {{
         let rule = $rule;
@@ -18,8 +19,9 @@ macro_rules! req {
             $cx.out.violated(ClientViolation {
                 rule,
                 seq: $cx.ev.seq,
-                severity: rule.severity(),
-                blame: ClientBlame::$blame,
+                severity: $crate::judge::Severity::Error,
+                graded: None,
+                blame: $crate::judge::Blame::$blame,
                 message: format_args!($($msg)+),
             });
         }

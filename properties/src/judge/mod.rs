@@ -13,17 +13,20 @@ use serde::Serialize;
 use std::fmt;
 
 use crate::event::{Body, Event, Method, Thread};
+use crate::grading::Graded;
 use crate::monitors;
+use crate::rule_set::RuleId;
 use crate::rules::Rid;
 pub use session::Session;
 
-/// How bad a finding is.
+/// How bad a finding is (SPEC's grading, [`crate::grading`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     /// A rule is broken: the run's verdict is `violated`.
     Error,
-    /// Allowed but flagged (e.g. AMB-25 non-S_OK from TransportNotify): reported, verdict unchanged.
+    /// A situation SPEC grades "warn" ([`Graded`]): reported, verdict unchanged (unless
+    /// `--strict`).
     Warning,
 }
 
@@ -33,16 +36,25 @@ pub enum Severity {
 pub enum Blame {
     /// The provider under test.
     Provider,
-    /// The spooler side: the harness's spooler, MAPI, the store, or a recorded trace's spooler.
+    /// The spooler side: the harness's spooler or a recorded trace's spooler.
     Spooler,
+    /// The MAPI subsystem: support object, MAPI32 runtime, the notification engine.
+    Mapi,
+    /// A MAPI client (an application or a Windows service).
+    Client,
+    /// A message store provider (AbortSubmit answers).
+    Store,
 }
 
-/// Strict/lenient settings from SPEC.md §4 (strict by default).
+/// How the monitors read SPEC's open points (§4) and how warnings count.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 pub struct Settings {
-    /// Strict readings of the AMB notes (default). Lenient turns TN-10/TN-16 yields during a
-    /// flush into warnings (AMB-28).
-    pub strict: bool,
+    /// `--lenient`: the relaxed readings the AMB notes allow: a bare StartMessage error is
+    /// accepted (AMB-4), and one EndMessage after MAPI_E_WAIT / MAPI_E_NETWORK_ERROR is allowed
+    /// (AMB-34). Default off.
+    pub lenient: bool,
+    /// `--strict`: every warning counts as an error (like `-D warnings`). Default off.
+    pub deny_warnings: bool,
     /// AMB-6 (b): harness calls the entry point handling a cancelled message may still make
     /// before returning (default 2).
     pub cancel_budget: u8,
@@ -51,20 +63,34 @@ pub struct Settings {
 impl Default for Settings {
     fn default() -> Settings {
         Settings {
-            strict: true,
+            lenient: false,
+            deny_warnings: false,
             cancel_budget: 2,
         }
     }
 }
 
+impl Settings {
+    /// The severity of a graded situation: a warning, or an error under `--strict`.
+    pub fn grade(&self, _g: Graded) -> Severity {
+        if self.deny_warnings {
+            Severity::Error
+        } else {
+            Severity::Warning
+        }
+    }
+}
+
 /// One violation as reported by a monitor; the message is formatted only if kept.
-pub struct Violation<'a> {
+pub struct Violation<'a, R> {
     /// The rule.
-    pub rule: Rid,
+    pub rule: R,
     /// Sequence number of the offending event.
     pub seq: u64,
     /// Error or warning.
     pub severity: Severity,
+    /// The SPEC situation that grades it a warning, if any.
+    pub graded: Option<Graded>,
     /// Which side is at fault.
     pub blame: Blame,
     /// What happened.
@@ -72,11 +98,11 @@ pub struct Violation<'a> {
 }
 
 /// Where monitors report.
-pub trait Sink {
+pub trait Sink<R> {
     /// A check of `rule` was evaluated on an event where the rule applies.
-    fn checked(&mut self, rule: Rid);
+    fn checked(&mut self, rule: R);
     /// A check failed.
-    fn violated(&mut self, v: Violation<'_>);
+    fn violated(&mut self, v: Violation<'_, R>);
 }
 
 /// A kept finding.
@@ -88,27 +114,52 @@ pub struct Finding {
     pub seq: u64,
     /// Error or warning.
     pub severity: Severity,
+    /// The SPEC note that grades this situation a warning (e.g. `AMB-28`), if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub graded: Option<&'static str>,
     /// Which side is at fault.
     pub blame: Blame,
     /// What happened, in words.
     pub message: String,
 }
 
+impl Finding {
+    /// Keeps a violation.
+    pub fn from_violation<R: RuleId>(v: Violation<'_, R>) -> Finding {
+        Finding {
+            rule: v.rule.id(),
+            seq: v.seq,
+            severity: v.severity,
+            graded: v.graded.map(Graded::source),
+            blame: v.blame,
+            message: v.message.to_string(),
+        }
+    }
+}
+
 /// A sink that counts checks per rule and keeps every finding.
-#[derive(Clone, Debug, Default)]
-pub struct Collect {
-    /// Checks per rule, indexed by `Rid as usize`.
+#[derive(Clone, Debug)]
+pub struct Collect<R = Rid> {
+    /// Checks per rule, indexed by [`RuleId::index`].
     pub checks: Vec<u64>,
     /// Findings in the order found.
     pub findings: Vec<Finding>,
+    _set: std::marker::PhantomData<R>,
 }
 
-impl Collect {
+impl<R: RuleId> Default for Collect<R> {
+    fn default() -> Collect<R> {
+        Collect::new()
+    }
+}
+
+impl<R: RuleId> Collect<R> {
     /// An empty collector.
-    pub fn new() -> Collect {
+    pub fn new() -> Collect<R> {
         Collect {
-            checks: vec![0; Rid::ALL.len()],
+            checks: vec![0; R::ALL.len()],
             findings: Vec::new(),
+            _set: std::marker::PhantomData,
         }
     }
 
@@ -120,18 +171,12 @@ impl Collect {
     }
 }
 
-impl Sink for Collect {
-    fn checked(&mut self, rule: Rid) {
-        self.checks[rule as usize] += 1;
+impl<R: RuleId> Sink<R> for Collect<R> {
+    fn checked(&mut self, rule: R) {
+        self.checks[rule.index()] += 1;
     }
-    fn violated(&mut self, v: Violation<'_>) {
-        self.findings.push(Finding {
-            rule: v.rule.id(),
-            seq: v.seq,
-            severity: v.severity,
-            blame: v.blame,
-            message: v.message.to_string(),
-        });
+    fn violated(&mut self, v: Violation<'_, R>) {
+        self.findings.push(Finding::from_violation(v));
     }
 }
 
@@ -186,7 +231,7 @@ impl Judge {
     }
 
     /// Judges one event, then remembers it.
-    pub fn observe<S: Sink>(
+    pub fn observe<S: Sink<Rid>>(
         &mut self,
         cfg: &Settings,
         ev: &Event,
@@ -208,7 +253,7 @@ impl Judge {
 
 impl Session {
     /// Judges one event against this logon's state, then remembers it.
-    pub fn observe<S: Sink>(
+    pub fn observe<S: Sink<Rid>>(
         &mut self,
         cfg: &Settings,
         ev: &Event,

@@ -453,8 +453,14 @@ impl Session {
             Body::Poll
             | Body::Idle { .. }
             | Body::ValidateState { .. }
-            | Body::OpenStatusEntry
-            | Body::Shutdown => {
+            | Body::OpenStatusEntry { .. }
+            | Body::Shutdown
+            | Body::ProviderInit { .. }
+            | Body::RegisterOptions
+            | Body::Release { .. }
+            | Body::StatusValidateState { .. }
+            | Body::StatusFlushQueues { .. }
+            | Body::StatusSettingsDialog => {
                 let m = ev.body.call_method().expect("a call");
                 self.push(th, m);
             }
@@ -466,7 +472,13 @@ impl Session {
                 incoming,
                 ..
             } => self.on_return(th, hr, flags.map(|w| w.0), msg_ref, return_parm, incoming),
-            Body::SpoolerNotify { flags, entry_id } => self.on_spooler_notify(th, flags, entry_id),
+            Body::SpoolerNotify {
+                flags, entry_id, ..
+            } => self.on_spooler_notify(th, flags, entry_id),
+            Body::MakeInvalid
+            | Body::SupportRelease
+            | Body::ShowUi { .. }
+            | Body::ServiceConfigure => {}
             Body::SpoolerYield { result, .. } => {
                 if result == HResult::MAPI_W_CANCEL_MESSAGE {
                     if let Some(f) = self.frame_mut(th) {
@@ -533,7 +545,7 @@ impl Session {
                     m.wait = m.wait.saturating_sub(secs);
                 }
             }
-            Body::AbortSubmit { msg, hr } => {
+            Body::AbortSubmit { msg, hr, .. } => {
                 if hr == HResult::S_OK {
                     match self.out_mut(msg) {
                         Some(r) => r.phase = OutPhase::Removed,

@@ -3,14 +3,15 @@
 //! the message (TN-17, AMB-6 (a)), a bounded number of further harness calls (TN-19, AMB-6 (b)),
 //! END_OUTBOUND is not a cancel (TN-24) — and after SpoolerYield's MAPI_W_CANCEL_MESSAGE (YLD-4).
 
-use super::{require, require_as, Cx};
+use super::{graded, require, Cx};
 use crate::event::{Body, Method, NotifyData};
+use crate::grading::Graded;
 use crate::judge::session::{Cancel, Ended, OutPhase, Target};
-use crate::judge::{Severity, Sink};
+use crate::judge::Sink;
 use crate::rules::Rid;
 use crate::vocab::{HResult, TransportNotifyFlags as F};
 
-pub(super) fn check<S: Sink>(cx: &mut Cx<'_, S>) {
+pub(super) fn check<S: Sink<Rid>>(cx: &mut Cx<'_, S>) {
     let body = cx.ev.body;
     if let Body::TransportNotify { flags, data } = body {
         if flags.contains(F::NOTIFY_CANCEL_MESSAGE) && !flags.contains(F::NOTIFY_ABORT_DEFERRED) {
@@ -30,7 +31,7 @@ pub(super) fn check<S: Sink>(cx: &mut Cx<'_, S>) {
     }
 }
 
-fn on_cancel<S: Sink>(cx: &mut Cx<'_, S>, data: Option<NotifyData>) {
+fn on_cancel<S: Sink<Rid>>(cx: &mut Cx<'_, S>, data: Option<NotifyData>) {
     let Some(NotifyData::MsgRef(r)) = data else {
         require!(cx, Rid::Tn17, false, Spooler,
             "NOTIFY_CANCEL_MESSAGE without NOTIFY_ABORT_DEFERRED must point *lppvData at a 32-bit msg-ref, got {data:?} (TN-17, AMB-2)");
@@ -103,7 +104,7 @@ fn is_transfer(body: &Body) -> bool {
     )
 }
 
-fn after_cancel<S: Sink>(cx: &mut Cx<'_, S>) {
+fn after_cancel<S: Sink<Rid>>(cx: &mut Cx<'_, S>) {
     let s = cx.s;
     let body = cx.ev.body;
     let k = cx.cfg.cancel_budget;
@@ -134,13 +135,13 @@ fn after_cancel<S: Sink>(cx: &mut Cx<'_, S>) {
     }
 }
 
-fn on_message_return<S: Sink>(cx: &mut Cx<'_, S>, method: Method, hr: HResult) {
+fn on_message_return<S: Sink<Rid>>(cx: &mut Cx<'_, S>, method: Method, hr: HResult) {
     let s = cx.s;
     let Some(f) = s.frame(cx.ev.thread) else {
         return;
     };
     if f.yield_cancel {
-        require_as!(cx, Rid::Yld4, Severity::Warning, hr == HResult::MAPI_E_USER_CANCEL, Provider,
+        graded!(cx, Rid::Yld4, Graded::YieldCancelReturn, hr == HResult::MAPI_E_USER_CANCEL, Provider,
             "{method:?} returned {hr} after SpoolerYield answered MAPI_W_CANCEL_MESSAGE; MAPI_E_USER_CANCEL is expected (YLD-4)");
     }
     let t = s.handled_by(cx.ev.thread);

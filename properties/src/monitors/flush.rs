@@ -2,10 +2,11 @@
 //! TN-16, AMB-28), clear the bit when the cycle ends (TN-12, TN-23, TN-16, bound from AMB-3:
 //! before TransportLogoff returns and before the next BEGIN_*_FLUSH arrives).
 
-use super::{require, require_as, Cx};
+use super::{graded, require, Cx};
 use crate::event::{Body, Method};
+use crate::grading::Graded;
 use crate::judge::session::{flush_bit, FlushState, INBOUND, OUTBOUND};
-use crate::judge::{Severity, Sink};
+use crate::judge::Sink;
 use crate::rules::Rid;
 use crate::vocab::{FlagWord, TransportNotifyFlags as F};
 
@@ -17,7 +18,7 @@ fn dir_name(d: usize) -> &'static str {
     }
 }
 
-pub(super) fn check<S: Sink>(cx: &mut Cx<'_, S>) {
+pub(super) fn check<S: Sink<Rid>>(cx: &mut Cx<'_, S>) {
     let s = cx.s;
     let body = cx.ev.body;
     if body.is_harness_call() {
@@ -26,13 +27,8 @@ pub(super) fn check<S: Sink>(cx: &mut Cx<'_, S>) {
             // a flush whose notification it has not processed yet) and closes with the cycle.
             if s.flush[d].state == FlushState::On {
                 let rule = if d == INBOUND { Rid::Tn10 } else { Rid::Tn16 };
-                let sev = if cx.cfg.strict {
-                    Severity::Error
-                } else {
-                    Severity::Warning
-                };
                 let ok = !matches!(body, Body::SpoolerYield { .. });
-                require_as!(cx, rule, sev, ok, Provider,
+                graded!(cx, rule, Graded::YieldInFlush, ok, Provider,
                     "SpoolerYield during an {} flush cycle; the provider must not give up the CPU until the cycle ends ({}, AMB-28)", dir_name(d), rule.id());
             }
         }
@@ -88,7 +84,7 @@ fn clear_rules(d: usize) -> &'static [Rid] {
     }
 }
 
-fn pending_clear<S: Sink>(cx: &mut Cx<'_, S>, d: usize, when: &str) {
+fn pending_clear<S: Sink<Rid>>(cx: &mut Cx<'_, S>, d: usize, when: &str) {
     if cx.s.flush[d].state == FlushState::Ending {
         for r in clear_rules(d) {
             require!(cx, *r, false, Provider,

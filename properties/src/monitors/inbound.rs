@@ -1,14 +1,15 @@
 //! Inbound: StartMessage (SM-1..SM-14), Poll (POLL-1..POLL-3), the inbound window (TN-5, TN-22,
 //! SPN-10) and redelivery of a cancelled inbound message (TN-20).
 
-use super::{require, require_as, Cx};
+use super::{graded, require, Cx};
 use crate::event::{Body, Method};
+use crate::grading::Graded;
 use crate::judge::session::{Cancel, FlushState, INBOUND};
-use crate::judge::{Severity, Sink};
+use crate::judge::Sink;
 use crate::rules::Rid;
 use crate::vocab::{HResult, LogonFlags};
 
-pub(super) fn check<S: Sink>(cx: &mut Cx<'_, S>) {
+pub(super) fn check<S: Sink<Rid>>(cx: &mut Cx<'_, S>) {
     let s = cx.s;
     match cx.ev.body {
         Body::StartMessage { flags, msg_ref, .. } => {
@@ -108,7 +109,7 @@ pub(super) fn check<S: Sink>(cx: &mut Cx<'_, S>) {
     }
 }
 
-fn inbound_window<S: Sink>(cx: &mut Cx<'_, S>, what: &str, open: bool) {
+fn inbound_window<S: Sink<Rid>>(cx: &mut Cx<'_, S>, what: &str, open: bool) {
     if open {
         require!(cx, Rid::Tn5, true, Spooler, "");
     } else if cx.s.inbound_ended {
@@ -125,7 +126,7 @@ fn inbound_window<S: Sink>(cx: &mut Cx<'_, S>, what: &str, open: bool) {
     }
 }
 
-fn on_start_return<S: Sink>(cx: &mut Cx<'_, S>, hr: HResult) {
+fn on_start_return<S: Sink<Rid>>(cx: &mut Cx<'_, S>, hr: HResult) {
     let s = cx.s;
     let Some(f) = s.frame(cx.ev.thread) else {
         return;
@@ -141,11 +142,11 @@ fn on_start_return<S: Sink>(cx: &mut Cx<'_, S>, hr: HResult) {
             "StartMessage returned success code {hr}; S_OK is the only documented one (SM-14)"
         );
     } else if !cancelled {
-        require_as!(
+        graded!(
             cx,
             Rid::Sm13,
-            Severity::Warning,
-            f.critical,
+            Graded::BareStartMessageError,
+            f.critical || cx.cfg.lenient,
             Provider,
             "StartMessage failed with {hr} without reporting NOTIFY_CRITICAL_ERROR (SM-13, AMB-4)"
         );
@@ -164,7 +165,7 @@ fn on_start_return<S: Sink>(cx: &mut Cx<'_, S>, hr: HResult) {
     }
 }
 
-fn on_message_use<S: Sink>(cx: &mut Cx<'_, S>, msg: crate::event::MsgId) {
+fn on_message_use<S: Sink<Rid>>(cx: &mut Cx<'_, S>, msg: crate::event::MsgId) {
     let s = cx.s;
     let body = cx.ev.body;
     let live = s.inb.obj.filter(|o| o.msg == msg);
@@ -192,7 +193,7 @@ fn on_message_use<S: Sink>(cx: &mut Cx<'_, S>, msg: crate::event::MsgId) {
         return;
     }
     if !o.touched {
-        require!(cx, Rid::Sm5, o.ref_written, Provider,
+        graded!(cx, Rid::Sm5, Graded::MsgRefLate, o.ref_written, Provider,
             "{}: StartMessage used lpMessage before storing its msg-ref in *lpulMsgRef (SM-5, AMB-7)", crate::render::describe(cx.ev).trim());
     }
     let writes = matches!(
@@ -214,9 +215,10 @@ fn on_message_use<S: Sink>(cx: &mut Cx<'_, S>, msg: crate::event::MsgId) {
             entry_id,
             ..
         } => {
-            require!(
+            graded!(
                 cx,
                 Rid::Sm8,
+                Graded::NontransmittableStored,
                 !nontransmittable,
                 Provider,
                 "StartMessage stored nontransmittable properties in the new message (SM-8)"

@@ -7,7 +7,7 @@ use crate::judge::session::Life;
 use crate::judge::Sink;
 use crate::rules::Rid;
 
-pub(super) fn check<S: Sink>(cx: &mut Cx<'_, S>) {
+pub(super) fn check<S: Sink<Rid>>(cx: &mut Cx<'_, S>) {
     let Some(m) = cx.ev.body.call_method() else {
         return;
     };
@@ -18,7 +18,7 @@ pub(super) fn check<S: Sink>(cx: &mut Cx<'_, S>) {
     }
     if matches!(
         cx.ev.body,
-        Body::TransportNotify { .. } | Body::FlushQueues { .. } | Body::OpenStatusEntry
+        Body::TransportNotify { .. } | Body::FlushQueues { .. } | Body::OpenStatusEntry { .. }
     ) {
         require!(cx, Rid::Stat1, cx.s.row.is_some(), Provider,
             "{m:?} arrived but the provider never created its status row with ModifyStatusRow during logon (STAT-1, LIFE-23)");

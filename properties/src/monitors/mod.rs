@@ -13,6 +13,7 @@ mod support;
 
 use crate::event::Event;
 use crate::judge::{Session, Settings, Sink};
+use crate::rules::Rid;
 
 /// Evaluates `$ok` as a check of `$rule`; on failure reports an error blamed on `$blame`.
 macro_rules! require {
@@ -24,6 +25,7 @@ macro_rules! require {
                 rule,
                 seq: $cx.ev.seq,
                 severity: $crate::judge::Severity::Error,
+                graded: None,
                 blame: $crate::judge::Blame::$blame,
                 message: format_args!($($msg)+),
             });
@@ -31,16 +33,20 @@ macro_rules! require {
     }};
 }
 
-/// Like `require!` with an explicit severity.
-macro_rules! require_as {
-    ($cx:expr, $rule:expr, $sev:expr, $ok:expr, $blame:ident, $($msg:tt)+) => {{
+/// Like `require!` for a situation SPEC grades as a warning ([`crate::grading::Graded`]): a
+/// warning, or an error under `--strict`.
+macro_rules! graded {
+    ($cx:expr, $rule:expr, $graded:expr, $ok:expr, $blame:ident, $($msg:tt)+) => {{
         let rule = $rule;
+        let graded: $crate::grading::Graded = $graded;
+        debug_assert!(graded.rules().contains(&rule.id()), "{graded:?} does not grade {}", rule.id());
         $cx.out.checked(rule);
         if !($ok) {
             $cx.out.violated($crate::judge::Violation {
                 rule,
                 seq: $cx.ev.seq,
-                severity: $sev,
+                severity: $cx.cfg.grade(graded),
+                graded: Some(graded),
                 blame: $crate::judge::Blame::$blame,
                 message: format_args!($($msg)+),
             });
@@ -48,10 +54,10 @@ macro_rules! require_as {
     }};
 }
 
-pub(crate) use {require, require_as};
+pub(crate) use {graded, require};
 
 /// What one check sees.
-pub(crate) struct Cx<'a, S: Sink> {
+pub(crate) struct Cx<'a, S: Sink<Rid>> {
     pub s: &'a Session,
     pub cfg: &'a Settings,
     pub ev: &'a Event,
@@ -59,7 +65,7 @@ pub(crate) struct Cx<'a, S: Sink> {
 }
 
 /// Runs every monitor on `ev`, judged against the state before it.
-pub(crate) fn check<S: Sink>(s: &Session, cfg: &Settings, ev: &Event, out: &mut S) {
+pub(crate) fn check<S: Sink<Rid>>(s: &Session, cfg: &Settings, ev: &Event, out: &mut S) {
     let mut cx = Cx { s, cfg, ev, out };
     lifecycle::check(&mut cx);
     notify::check(&mut cx);
@@ -70,5 +76,7 @@ pub(crate) fn check<S: Sink>(s: &Session, cfg: &Settings, ev: &Event, out: &mut 
     support::check(&mut cx);
 }
 
+#[cfg(test)]
+mod testkit;
 #[cfg(test)]
 mod tests;

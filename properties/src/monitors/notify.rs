@@ -1,14 +1,15 @@
 //! TransportNotify: spooler-side flag rules (TN-3, TN-7, TN-15, TN-25, TN-26, DEF-6) and the
 //! provider's answer (TN-1, TN-2, TN-6, TN-14, TN-22, TN-24 status rows, STAT-4).
 
-use super::{require, require_as, Cx};
+use super::{graded, require, Cx};
 use crate::event::{Body, NotifyData};
+use crate::grading::Graded;
 use crate::judge::session::OutPhase;
-use crate::judge::{Severity, Sink};
+use crate::judge::Sink;
 use crate::rules::Rid;
 use crate::vocab::{FlagWord, HResult, StatusCode, TransportNotifyFlags as F};
 
-pub(super) fn check<S: Sink>(cx: &mut Cx<'_, S>) {
+pub(super) fn check<S: Sink<Rid>>(cx: &mut Cx<'_, S>) {
     match cx.ev.body {
         Body::TransportNotify { flags, data } => on_call(cx, flags, data),
         Body::Return {
@@ -33,7 +34,7 @@ pub(super) fn check<S: Sink>(cx: &mut Cx<'_, S>) {
     }
 }
 
-fn on_call<S: Sink>(cx: &mut Cx<'_, S>, flags: F, data: Option<NotifyData>) {
+fn on_call<S: Sink<Rid>>(cx: &mut Cx<'_, S>, flags: F, data: Option<NotifyData>) {
     let f = flags.raw();
     require!(
         cx,
@@ -68,7 +69,7 @@ fn on_call<S: Sink>(cx: &mut Cx<'_, S>, flags: F, data: Option<NotifyData>) {
     }
 }
 
-fn on_return<S: Sink>(cx: &mut Cx<'_, S>, hr: HResult, out: Option<u32>) {
+fn on_return<S: Sink<Rid>>(cx: &mut Cx<'_, S>, hr: HResult, out: Option<u32>) {
     // TN-27 exercised: TransportNotify ran to completion while another entry point was executing
     // on another thread. (Its violations — a deadlock or a hang between the two — are found by
     // the engines that run real threads: loom, and the simulator's watchdog.)
@@ -84,10 +85,10 @@ fn on_return<S: Sink>(cx: &mut Cx<'_, S>, hr: HResult, out: Option<u32>) {
             "TransportNotify returned *lpulFlags = {} but was called with {}; flags must come back unchanged (TN-1)",
             F::from_raw(out).describe(), given.describe());
     }
-    require_as!(
+    graded!(
         cx,
         Rid::Tn2,
-        Severity::Warning,
+        Graded::NotifyNotOk,
         hr == HResult::S_OK,
         Provider,
         "TransportNotify returned {hr}; S_OK is the only documented value (TN-2, AMB-25)"

@@ -1,14 +1,15 @@
 //! Outbound: SubmitMessage (SUB-1, SUB-3..SUB-9, SUB-11, SUB-12, TN-4, TN-13, TN-24), EndMessage (EM-1..EM-6),
 //! the message object's lifetime (SUB-9, EM-4), AbortSubmit (DEF-2) and deferral answers (DEF-5).
 
-use super::{require, require_as, Cx};
+use super::{graded, require, Cx};
 use crate::event::{Body, Method, MsgId};
+use crate::grading::Graded;
 use crate::judge::session::{Ended, OutPhase, Target};
-use crate::judge::{Severity, Sink};
+use crate::judge::Sink;
 use crate::rules::Rid;
 use crate::vocab::{EndMessageFlags, FlagWord, HResult, SubmitFlags};
 
-pub(super) fn check<S: Sink>(cx: &mut Cx<'_, S>) {
+pub(super) fn check<S: Sink<Rid>>(cx: &mut Cx<'_, S>) {
     match cx.ev.body {
         Body::SubmitMessage {
             flags,
@@ -64,17 +65,17 @@ pub(super) fn check<S: Sink>(cx: &mut Cx<'_, S>) {
             let f = EndMessageFlags::from_raw(flags.map(|w| w.0).unwrap_or(0));
             require!(cx, Rid::Em6, f.outcome_count() <= 1, Provider,
                 "EndMessage returned *lpulFlags = {}: at most one of END_RESEND_NOW, END_RESEND_LATER, END_DONT_RESEND (EM-6, AMB-9)", f.describe());
-            require_as!(
+            graded!(
                 cx,
                 Rid::Em2,
-                Severity::Warning,
+                Graded::UnknownEndBits,
                 f.unknown_bits() == 0,
                 Provider,
                 "EndMessage returned undefined bits 0x{:08X} in *lpulFlags (EM-2, AMB-9)",
                 f.unknown_bits()
             );
         }
-        Body::AbortSubmit { msg, hr } => {
+        Body::AbortSubmit { msg, hr, .. } => {
             let locked = cx.s.out(msg).is_some_and(|m| m.in_flight());
             require!(cx, Rid::Def2, !(locked && hr == HResult::S_OK), Spooler,
                 "AbortSubmit removed {msg} while the spooler had it locked for the transport; the store must answer MAPI_E_UNABLE_TO_ABORT (DEF-2)");
@@ -86,7 +87,7 @@ pub(super) fn check<S: Sink>(cx: &mut Cx<'_, S>) {
     }
 }
 
-fn on_submit<S: Sink>(cx: &mut Cx<'_, S>, flags: SubmitFlags, msg: MsgId, msg_ref: u32) {
+fn on_submit<S: Sink<Rid>>(cx: &mut Cx<'_, S>, flags: SubmitFlags, msg: MsgId, msg_ref: u32) {
     let s = cx.s;
     require!(
         cx,
@@ -137,7 +138,7 @@ fn on_submit<S: Sink>(cx: &mut Cx<'_, S>, flags: SubmitFlags, msg: MsgId, msg_re
         busy.map(|b| b.id.to_string()).unwrap_or_default());
 }
 
-fn on_end<S: Sink>(cx: &mut Cx<'_, S>, msg_ref: u32) {
+fn on_end<S: Sink<Rid>>(cx: &mut Cx<'_, S>, msg_ref: u32) {
     let s = cx.s;
     if s.out
         .iter()
@@ -169,7 +170,7 @@ fn on_end<S: Sink>(cx: &mut Cx<'_, S>, msg_ref: u32) {
     }
 }
 
-fn on_submit_return<S: Sink>(cx: &mut Cx<'_, S>, hr: HResult, parm: Option<u32>) {
+fn on_submit_return<S: Sink<Rid>>(cx: &mut Cx<'_, S>, hr: HResult, parm: Option<u32>) {
     let s = cx.s;
     let Some(f) = s.frame(cx.ev.thread) else {
         return;
@@ -198,7 +199,7 @@ fn on_submit_return<S: Sink>(cx: &mut Cx<'_, S>, hr: HResult, parm: Option<u32>)
             "SubmitMessage for {id} returned {hr} without setting *lpulReturnParm to the seconds to wait (SUB-6)");
     }
     if hr == HResult::MAPI_E_CANCEL {
-        require_as!(cx, Rid::Def5, Severity::Warning, m.resubmission, Provider,
+        graded!(cx, Rid::Def5, Graded::CancelNotDeferred, m.resubmission, Provider,
             "SubmitMessage for {id} returned MAPI_E_CANCEL although it was not a BEGIN_DEFERRED resubmission (DEF-5, AMB-26)");
     }
     if f.critical {
@@ -207,7 +208,7 @@ fn on_submit_return<S: Sink>(cx: &mut Cx<'_, S>, hr: HResult, parm: Option<u32>)
     }
 }
 
-fn on_message_use<S: Sink>(cx: &mut Cx<'_, S>, msg: MsgId) {
+fn on_message_use<S: Sink<Rid>>(cx: &mut Cx<'_, S>, msg: MsgId) {
     let s = cx.s;
     let Some(Target::Out(id)) = s.target_of_message(msg) else {
         return;
@@ -242,7 +243,7 @@ fn on_message_use<S: Sink>(cx: &mut Cx<'_, S>, msg: MsgId) {
         return;
     }
     if m.phase == OutPhase::Submitting && !m.touched {
-        require!(cx, Rid::Sub4, m.ref_written, Provider,
+        graded!(cx, Rid::Sub4, Graded::MsgRefLate, m.ref_written, Provider,
             "{}: SubmitMessage started transferring {id} before writing *lpulMsgRef, so a cancel could not name it (SUB-4, AMB-7)", crate::render::describe(cx.ev).trim());
     }
 }

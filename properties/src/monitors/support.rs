@@ -2,17 +2,20 @@
 //! SpoolerYield's answer (YLD-3), ModifyStatusRow (STAT-1), ValidateState in a critical section
 //! (SPN-6, AMB-24), and critical sections left open at logoff (SPN-6 warning).
 
-use super::{require, require_as, Cx};
+use super::{graded, require, Cx};
 use crate::event::{Body, Method};
+use crate::grading::Graded;
 use crate::judge::session::OutPhase;
-use crate::judge::{Severity, Sink};
+use crate::judge::Sink;
 use crate::rules::Rid;
 use crate::vocab::{FlagWord, HResult, SpoolerNotifyFlags as N, StatusCode, StatusRowFlags};
 
-pub(super) fn check<S: Sink>(cx: &mut Cx<'_, S>) {
+pub(super) fn check<S: Sink<Rid>>(cx: &mut Cx<'_, S>) {
     let s = cx.s;
     match cx.ev.body {
-        Body::SpoolerNotify { flags, entry_id } => {
+        Body::SpoolerNotify {
+            flags, entry_id, ..
+        } => {
             require!(cx, Rid::Spn2, !flags.contains(N::NOTIFY_NEWMAIL_RECEIVED), Provider,
                 "a transport called SpoolerNotify(NOTIFY_NEWMAIL_RECEIVED), a message-store flag (SPN-2)");
             require!(
@@ -24,10 +27,10 @@ pub(super) fn check<S: Sink>(cx: &mut Cx<'_, S>) {
                 flags.describe()
             );
             if flags.contains(N::NOTIFY_NONCRIT) && !flags.contains(N::NOTIFY_CRITSEC) {
-                require_as!(
+                graded!(
                     cx,
                     Rid::Spn6,
-                    Severity::Warning,
+                    Graded::NoncritWithoutCritsec,
                     s.critsec,
                     Provider,
                     "NOTIFY_NONCRIT without an open NOTIFY_CRITSEC section (SPN-6)"
@@ -56,7 +59,7 @@ pub(super) fn check<S: Sink>(cx: &mut Cx<'_, S>) {
                 "SpoolerYield returned {result}; only S_OK or MAPI_W_CANCEL_MESSAGE (YLD-3)"
             );
         }
-        Body::ModifyStatusRow { flags, status } => {
+        Body::ModifyStatusRow { flags, status, .. } => {
             let update = flags.contains(StatusRowFlags::STATUSROW_UPDATE);
             require!(cx, Rid::Stat1, update == s.row.is_some(), Provider,
                 "ModifyStatusRow with flags {}: the row is created once without STATUSROW_UPDATE and changed later with it (STAT-1)",
@@ -94,10 +97,10 @@ pub(super) fn check<S: Sink>(cx: &mut Cx<'_, S>) {
             method: Method::TransportLogoff,
             ..
         } if s.critsec => {
-            require_as!(
+            graded!(
                 cx,
                 Rid::Spn6,
-                Severity::Warning,
+                Graded::CritsecOpenAtLogoff,
                 false,
                 Provider,
                 "TransportLogoff returned with a NOTIFY_CRITSEC section still open (SPN-6, AMB-24)"

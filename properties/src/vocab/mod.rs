@@ -40,7 +40,7 @@ pub use logon::{DeinitFlags, LogoffFlags, LogonFlags};
 pub use message::{EndMessageFlags, SubmitFlags};
 pub use props::PropTag;
 pub use spooler_notify::SpoolerNotifyFlags;
-pub use status::{ResourceMethods, StatusCode, StatusRowFlags};
+pub use status::{ResourceMethods, RowColumns, StatusCode, StatusRowFlags};
 pub use transport_notify::{Requested, TransportNotifyFlags};
 
 /// Shared behaviour of every MAPI flag word (a `bitflags` type over `u32`).

@@ -61,7 +61,35 @@ bitflags! {
     }
 }
 
-impl_flag_word!(StatusCode, ResourceMethods, StatusRowFlags);
+bitflags! {
+    /// Which status-row columns a `ModifyStatusRow` call passes (its `lpColumnVals`), as
+    /// recorded in traces (STAT-7, STAT-11, VS-8, VS-10). Not a MAPI word: xpcheck's own set of
+    /// the columns the rules name.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+    pub struct RowColumns: u32 {
+        /// `PR_DISPLAY_NAME` (STAT-7: the provider supplies it).
+        const PR_DISPLAY_NAME = 0x0000_0001;
+        /// `PR_STATUS_CODE` (STAT-3, STAT-7).
+        const PR_STATUS_CODE = 0x0000_0002;
+        /// `PR_RESOURCE_METHODS` (STAT-7, STAT-11).
+        const PR_RESOURCE_METHODS = 0x0000_0004;
+        /// `PR_STATUS_STRING` (VS-8, VS-10).
+        const PR_STATUS_STRING = 0x0000_0008;
+        /// `PR_REMOTE_VALIDATE_OK` (VS-8, VS-10).
+        const PR_REMOTE_VALIDATE_OK = 0x0000_0010;
+        /// `PR_IDENTITY_DISPLAY`, `PR_IDENTITY_ENTRYID`, `PR_IDENTITY_SEARCH_KEY` (STAT-7).
+        const PR_IDENTITY = 0x0000_0020;
+    }
+}
+
+impl RowColumns {
+    /// The columns a provider must supply when it creates its row (STAT-7).
+    pub const REQUIRED: RowColumns = RowColumns::PR_DISPLAY_NAME
+        .union(RowColumns::PR_STATUS_CODE)
+        .union(RowColumns::PR_RESOURCE_METHODS);
+}
+
+impl_flag_word!(StatusCode, ResourceMethods, StatusRowFlags, RowColumns);
 
 #[cfg(test)]
 mod tests {
