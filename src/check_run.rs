@@ -4,9 +4,7 @@ use xpcheck_model::check::{check, CheckOptions, Outcome};
 use xpcheck_model::{Behaviour, Config, Scenario};
 use xpcheck_properties::rules::{CheckKind, Rid};
 
-use crate::report::{
-    CheckReport, CounterexampleReport, Reached, RuleResult, ScenarioStats, Stats, Status,
-};
+use xpcheck_properties::report::{Counterexample, Report, ScenarioStats, Tally};
 
 /// What to check.
 #[derive(Clone, Debug)]
@@ -80,6 +78,9 @@ impl CheckRequest {
         if self.lenient {
             cmd += " --lenient";
         }
+        if self.strict {
+            cmd += " --strict";
+        }
         cmd
     }
 }
@@ -88,56 +89,37 @@ impl CheckRequest {
 pub fn run_check(
     req: &CheckRequest,
     mut progress: impl FnMut(Scenario, &Config),
-) -> Result<CheckReport, String> {
+) -> Result<Report, String> {
     let configs = req
         .scenarios
         .iter()
         .map(|&s| req.config(s).map(|c| (s, c)))
         .collect::<Result<Vec<_>, _>>()?;
-    let n = Rid::ALL.len();
-    let (mut checks, mut warnings) = (vec![0u64; n], vec![0u64; n]);
-    let mut violated: Vec<Rid> = Vec::new();
+    let mut tally: Tally<Rid> = Tally::new();
     let mut scenarios = Vec::new();
-    let mut sometimes: Vec<Reached> = Vec::new();
+    let mut sometimes: Vec<(&'static str, bool)> = Vec::new();
     let mut counterexamples = Vec::new();
     for (s, cfg) in configs {
         progress(s, &cfg);
         let o: Outcome = check(cfg, req.options);
-        for i in 0..n {
-            checks[i] += o.checks[i];
-            warnings[i] += o.warnings[i];
-        }
-        for (name, hit) in &o.sometimes {
-            match sometimes.iter_mut().find(|r| r.name == *name) {
-                Some(r) => r.reached |= hit,
-                None => sometimes.push(Reached {
-                    name,
-                    reached: *hit,
-                }),
-            }
-        }
+        tally.add_counts(&o.checks, &o.warnings);
+        sometimes.extend(o.sometimes.iter().map(|(n, hit)| (*n, *hit)));
         for cx in o.counterexamples {
-            if violated.contains(&cx.rule) {
+            if tally.violated.contains(&cx.rule) {
                 continue;
             }
-            violated.push(cx.rule);
-            counterexamples.push(CounterexampleReport {
-                rule: cx.rule.id(),
-                summary: xpcheck_properties::catalog::get(cx.rule.id())
-                    .map(|r| r.summary)
-                    .unwrap_or(""),
-                scenario: s.name(),
-                seed: None,
-                line: None,
-                events: cx.events,
-                findings: cx.judged.findings,
-                replay: req.replay_command(s),
-            });
+            tally.violate(cx.rule);
+            counterexamples.push(Counterexample::transport(
+                cx.rule.id(),
+                s.name(),
+                cx.events,
+                cx.judged.findings,
+                req.replay_command(s),
+            ));
         }
         for r in o.violated {
-            if !violated.contains(&r) {
-                violated.push(r);
-            }
+            debug_assert!(r.kind() == CheckKind::Monitor);
+            tally.violate(r);
         }
         scenarios.push(ScenarioStats {
             name: s.name(),
@@ -151,44 +133,11 @@ pub fn run_check(
             complete: o.complete,
         });
     }
-    let complete = scenarios.iter().all(|s| s.complete);
-    let rules = Rid::ALL
-        .iter()
-        .map(|&r| {
-            let status = Status::of(violated.contains(&r), complete, checks[r as usize]);
-            debug_assert!(status != Status::Violated || r.kind() == CheckKind::Monitor);
-            RuleResult::new(r, status, checks[r as usize], warnings[r as usize], "check")
-        })
-        .collect();
-    let verdict = if !violated.is_empty() {
-        Status::Violated
-    } else if !complete {
-        Status::Incomplete
-    } else {
-        Status::Pass
-    };
-    let seconds: f64 = scenarios.iter().map(|s| s.seconds).sum();
-    let states: usize = scenarios.iter().map(|s| s.states).sum();
-    let stats = Stats {
-        unique: scenarios.iter().map(|s| s.unique).sum(),
-        states,
-        depth: scenarios.iter().map(|s| s.depth).max().unwrap_or(0),
-        seconds,
-        states_per_sec: if seconds > 0.0 {
-            states as f64 / seconds
-        } else {
-            0.0
-        },
-    };
-    Ok(CheckReport {
-        verdict,
-        engine: "check",
-        provider: req.behaviour.name(),
-        breaks: req.behaviour.breaks().to_vec(),
-        stats,
-        scenarios,
-        rules,
-        sometimes,
-        counterexamples,
-    })
+    let mut report = Report::explored("check", req.behaviour.name(), &tally, scenarios);
+    report.breaks = req.behaviour.breaks().to_vec();
+    for (name, hit) in sometimes {
+        report.reach(name, hit);
+    }
+    report.counterexamples = counterexamples;
+    Ok(report)
 }

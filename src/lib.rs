@@ -2,13 +2,12 @@
 //!
 //! The contract (vocabulary, events, rule catalog, monitors) lives in [`properties`]; the
 //! executable model of spooler and transport, explored with stateright, in [`model`]; the seeded
-//! simulator of real provider code in [`sim`]. This crate adds the run reports ([`report`]:
-//! text, JSON, Markdown), message-sequence charts ([`chart`]), recorded-trace validation
-//! ([`validate`]) and the `xpcheck` command line.
+//! simulator of real provider code in [`sim`]. This crate adds the engines' run commands, recorded-trace validation ([`validate`]), the
+//! conformance API for provider authors ([`conformance`]) and the `xpcheck` command line; the one
+//! report type every engine returns is [`report::Report`].
 #![forbid(unsafe_code)]
 
 pub mod bench;
-pub mod chart;
 pub mod check_run;
 pub mod conformance;
 pub mod listing;
@@ -21,6 +20,8 @@ pub mod validate;
 
 pub use xpcheck_model as model;
 pub use xpcheck_properties as properties;
+/// Message-sequence charts of counterexamples (Mermaid and plain text).
+pub use xpcheck_properties::report::chart;
 pub use xpcheck_providers as builtin;
 pub use xpcheck_sim as sim;
 /// The synchronisation facade providers are written against (std, or loom under

@@ -12,7 +12,7 @@ use xpcheck::model::check::CheckOptions;
 use xpcheck::model::model::XpModel;
 use xpcheck::model::{Behaviour, Scenario};
 use xpcheck::progress::Progress;
-use xpcheck::report::{self, Conformance};
+use xpcheck::report;
 
 #[derive(Parser)]
 #[command(
@@ -27,11 +27,14 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// The rule catalog: id, force, bearer, seed/ext, which engines check it.
+    /// The rule catalog: id, force, bearer, severity, which engines check it (or why none does).
     Rules {
         /// One JSON document on stdout.
         #[arg(long)]
         json: bool,
+        /// Only the rules no engine checks, each with the reason.
+        #[arg(long)]
+        unchecked: bool,
     },
     /// Built-in providers and the rules each breaks.
     Providers {
@@ -149,26 +152,20 @@ impl Output {
     }
 }
 
-/// Prints a run report in the chosen format; returns the exit code.
-fn emit(
-    report: &dyn Conformance,
-    format: Format,
-    text: impl FnOnce() -> String,
-    json: impl FnOnce() -> String,
-    code: i32,
-) -> ExitCode {
+/// Prints a run report in the chosen format; returns its exit code.
+fn emit(report: &report::Report, format: Format) -> ExitCode {
     match format {
-        Format::Text => print!("{}", text()),
-        Format::Json => println!("{}", json()),
+        Format::Text => print!("{}", report.render()),
+        Format::Json => println!("{}", report.to_json()),
         Format::Md => print!("{}", report::markdown(report)),
         Format::Mermaid => print!("{}", report::mermaid(report)),
         Format::Chart => {
-            let cxs = report.counterexamples();
+            let cxs = &report.counterexamples;
             if cxs.is_empty() {
                 println!(
                     "{}: {}, no counterexample",
                     report.title(),
-                    report.verdict().word().to_uppercase()
+                    report.verdict.word().to_uppercase()
                 );
             }
             for (i, cx) in cxs.iter().enumerate() {
@@ -179,7 +176,7 @@ fn emit(
             }
         }
     }
-    ExitCode::from(code as u8)
+    ExitCode::from(report.exit_code() as u8)
 }
 
 /// `xpcheck logon`: one MAPILogonEx call explained.
@@ -340,16 +337,14 @@ fn check_session(args: &CheckArgs) -> ExitCode {
         counterexamples: true,
     };
     let format = args.output.format();
-    if !matches!(format, Format::Text | Format::Json) {
-        return usage("--model session prints text or json (--format text|json)");
+    if !matches!(format, Format::Text | Format::Json | Format::Md) {
+        return usage(
+            "--model session prints text, json or md (its counterexamples are client events, not \
+             spooler <-> provider charts)",
+        );
     }
     let report = xpcheck::session_run::run_session_check(behaviour, &scenarios, options);
-    if format == Format::Json {
-        println!("{}", report.to_json());
-    } else {
-        print!("{}", report.render());
-    }
-    ExitCode::from(report.exit_code() as u8)
+    emit(&report, format)
 }
 
 fn logon(args: &LogonArgs) -> ExitCode {
@@ -427,13 +422,7 @@ fn check(args: &CheckArgs) -> ExitCode {
         Ok(r) => r,
         Err(e) => return usage(e),
     };
-    emit(
-        &report,
-        format,
-        || report.render(),
-        || report.to_json(),
-        report.exit_code(),
-    )
+    emit(&report, format)
 }
 
 fn explore(model: &ModelArgs, port: u16) -> ExitCode {
@@ -514,13 +503,7 @@ fn sim(provider: &str, seeds: &str, format: Format, strict: bool) -> ExitCode {
     } else {
         xpcheck::sim_run::run_sim_strict(&p, from, to, strict)
     };
-    emit(
-        &report,
-        format,
-        || report.render(),
-        || serde_json::to_string_pretty(&report).expect("serialises"),
-        report.exit_code(),
-    )
+    emit(&report, format)
 }
 
 fn validate(file: &std::path::Path, lenient: bool, format: Format, strict: bool) -> ExitCode {
@@ -546,13 +529,7 @@ fn validate(file: &std::path::Path, lenient: bool, format: Format, strict: bool)
             return ExitCode::from(2);
         }
     };
-    emit(
-        &report,
-        format,
-        || report.render(),
-        || report.to_json(),
-        report.exit_code(),
-    )
+    emit(&report, format)
 }
 
 fn replay(
@@ -580,14 +557,8 @@ fn replay(
             return usage(format!("cannot write {}: {e}", path.display()));
         }
     }
-    let report = xpcheck::sim_run::ReplayReport::new(p.name, &run);
-    emit(
-        &report,
-        format,
-        || report.render(),
-        || report.to_json(),
-        report.exit_code(),
-    )
+    let report = xpcheck::sim_run::replay_report(p.name, &run);
+    emit(&report, format)
 }
 
 fn bench(max_messages: u8, max_states: usize) -> ExitCode {
@@ -631,14 +602,18 @@ fn main() -> ExitCode {
             model_name: "transport".into(),
             client: None,
         }),
-        Some(Command::Rules { json }) => {
+        Some(Command::Rules { json, unchecked }) => {
             if json {
+                let rows: Vec<_> = listing::rule_rows()
+                    .into_iter()
+                    .filter(|r| !unchecked || r.engines.is_empty())
+                    .collect();
                 println!(
                     "{}",
-                    serde_json::to_string_pretty(&listing::rule_rows()).expect("serialises")
+                    serde_json::to_string_pretty(&rows).expect("serialises")
                 );
             } else {
-                print!("{}", listing::rules_text());
+                print!("{}", listing::rules_text(unchecked));
             }
             ExitCode::SUCCESS
         }

@@ -2,7 +2,6 @@
 
 use std::time::Instant;
 
-use serde::Serialize;
 use xpcheck_model::{Behaviour, Config, Scenario};
 use xpcheck_properties::rules::Rid;
 use xpcheck_providers::Builtin;
@@ -10,9 +9,7 @@ use xpcheck_sim::api::ProviderFactory;
 use xpcheck_sim::seeds::SimSummary;
 use xpcheck_sim::{run_seeds, Crash, SimOptions};
 
-use crate::report::{
-    rules_table, verdict_line, Conformance, CounterexampleReport, RuleResult, Status,
-};
+use crate::report::{Counterexample, CrashReport, Report, Stats, Status, Tally};
 
 /// The spooler configuration the simulator uses: the standard configuration (2 outbound +
 /// 1 inbound, one logon, a notify thread) with flushes, SpoolerYield cancels and AbortSubmit on.
@@ -24,123 +21,8 @@ pub fn sim_config() -> Config {
     c
 }
 
-/// Figures of a simulation run.
-#[derive(Clone, Debug, Serialize)]
-pub struct SimStats {
-    /// Seeds run.
-    pub seeds: u64,
-    /// Events recorded.
-    pub events: u64,
-    /// Seconds.
-    pub seconds: f64,
-    /// Events per second.
-    pub events_per_sec: f64,
-    /// Seeds per second.
-    pub seeds_per_sec: f64,
-}
-
-/// A provider crash as reported.
-#[derive(Clone, Debug, Serialize)]
-pub struct CrashReport {
-    /// `panic` or `hang`.
-    pub kind: &'static str,
-    /// What happened.
-    pub message: String,
-    /// The seed.
-    pub seed: u64,
-    /// The trace up to the crash.
-    pub events: Vec<xpcheck_properties::event::Event>,
-    /// A command that reproduces it.
-    pub replay: String,
-}
-
-/// The report of a `sim` run (same shape as `check`'s, with `stats` for seeds).
-#[derive(Clone, Debug, Serialize)]
-pub struct SimReport {
-    /// pass / violated.
-    pub verdict: Status,
-    /// `sim`.
-    pub engine: &'static str,
-    /// Provider name.
-    pub provider: &'static str,
-    /// Rules it is built to break.
-    pub breaks: Vec<&'static str>,
-    /// Figures.
-    pub stats: SimStats,
-    /// Per monitored rule.
-    pub rules: Vec<RuleResult>,
-    /// First violating seed per rule.
-    pub counterexamples: Vec<CounterexampleReport>,
-    /// First crash.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub crash: Option<CrashReport>,
-}
-
-impl SimReport {
-    /// 0 pass, 1 violated or crashed.
-    pub fn exit_code(&self) -> i32 {
-        if self.verdict == Status::Pass {
-            0
-        } else {
-            1
-        }
-    }
-
-    /// Text report.
-    pub fn render(&self) -> String {
-        let mut out = format!(
-            "xpcheck sim — provider {}: {} seeds, {} events, {:.2} s ({:.0} events/s, {:.0} seeds/s)\n\n",
-            self.provider, self.stats.seeds, self.stats.events, self.stats.seconds, self.stats.events_per_sec, self.stats.seeds_per_sec
-        );
-        out += &rules_table(&self.rules);
-        for cx in &self.counterexamples {
-            out.push('\n');
-            out += &cx.render();
-        }
-        if let Some(c) = &self.crash {
-            out += &format!(
-                "\nprovider {} at seed {}: {}\n  replay: {}\n",
-                c.kind, c.seed, c.message, c.replay
-            );
-        }
-        out.push('\n');
-        out += &verdict_line(self.verdict, &self.rules);
-        out
-    }
-}
-
-impl Conformance for SimReport {
-    fn title(&self) -> String {
-        format!("xpcheck sim — provider {}", self.provider)
-    }
-    fn verdict(&self) -> Status {
-        self.verdict
-    }
-    fn figures(&self) -> String {
-        format!(
-            "engine sim: {} seed{}, {} events, {:.2} s",
-            self.stats.seeds,
-            if self.stats.seeds == 1 { "" } else { "s" },
-            self.stats.events,
-            self.stats.seconds
-        )
-    }
-    fn rules(&self) -> &[RuleResult] {
-        &self.rules
-    }
-    fn counterexamples(&self) -> &[CounterexampleReport] {
-        &self.counterexamples
-    }
-    fn notes(&self) -> Vec<String> {
-        match &self.crash {
-            Some(c) => vec![format!(
-                "provider {} at seed {}: {} (replay: {})",
-                c.kind, c.seed, c.message, c.replay
-            )],
-            None => Vec::new(),
-        }
-    }
-}
+/// The report of a `sim` run.
+pub type SimReport = Report;
 
 /// Runs seeds `from..to` on a built-in provider with the default settings (warnings stay
 /// warnings).
@@ -187,83 +69,70 @@ pub fn run_sim_progress(
         Some(tick) => run_chunked(factory, &opts, from, to, tick),
     };
     let replay = |seed: u64| format!("xpcheck replay --provider {name} --seed {seed}");
-    let counterexamples: Vec<CounterexampleReport> = s
+    let counterexamples: Vec<Counterexample> = s
         .violations
         .iter()
-        .map(|v| CounterexampleReport {
-            rule: v.rule.id(),
-            summary: xpcheck_properties::catalog::get(v.rule.id())
-                .map(|r| r.summary)
-                .unwrap_or(""),
-            scenario: "sim",
+        .map(|v| Counterexample {
             seed: Some(v.run.seed),
-            line: None,
-            events: v.run.events.clone(),
-            findings: v.run.judged.findings.clone(),
-            replay: replay(v.run.seed),
-        })
-        .collect();
-    let crash = s.crash.as_ref().map(|(c, run)| {
-        let (kind, message) = match c {
-            Crash::Panic { message, .. } => ("panic", message.clone()),
-            Crash::Deadlock { .. } => (
-                "deadlock",
-                format!(
-                    "no progress for {} ms: the provider blocked, e.g. on its own lock re-entered by TransportNotify inside a callback (AMB-21); the remaining seeds were not run",
-                    opts.watchdog_ms
-                ),
-            ),
-            Crash::Hang { method, .. } => (
-                "hang",
-                format!(
-                    "{method} made more than {} harness calls without returning (AMB-6 (c))",
-                    opts.max_callbacks
-                ),
-            ),
-        };
-        CrashReport {
-            kind,
-            message,
-            seed: run.seed,
-            events: run.events.clone(),
-            replay: replay(run.seed),
-        }
-    });
-    let rules = Rid::ALL
-        .iter()
-        .map(|&r| {
-            let violated = s.violations.iter().any(|v| v.rule == r);
-            let status = Status::of(violated, true, s.checks[r as usize]);
-            RuleResult::new(
-                r,
-                status,
-                s.checks[r as usize],
-                s.warnings[r as usize],
+            ..Counterexample::transport(
+                v.rule.id(),
                 "sim",
+                v.run.events.clone(),
+                v.run.judged.findings.clone(),
+                replay(v.run.seed),
             )
         })
         .collect();
-    let verdict = if counterexamples.is_empty() && crash.is_none() {
-        Status::Pass
-    } else {
-        Status::Violated
-    };
+    let crash = s.crash.as_ref().map(|(c, run)| CrashReport {
+        kind: crash_kind(c),
+        message: crash_message(c, &opts),
+        seed: run.seed,
+        events: run.events.clone(),
+        replay: replay(run.seed),
+    });
+    let violated: Vec<Rid> = s.violations.iter().map(|v| v.rule).collect();
+    let tally = Tally::from_counts(&s.checks, &s.warnings, &violated);
     let secs = s.seconds.max(1e-9);
-    SimReport {
-        verdict,
-        engine: "sim",
-        provider: name,
-        breaks: breaks.to_vec(),
-        stats: SimStats {
-            seeds: s.seeds,
-            events: s.events,
-            seconds: s.seconds,
-            events_per_sec: s.events as f64 / secs,
-            seeds_per_sec: s.seeds as f64 / secs,
-        },
-        rules,
-        counterexamples,
-        crash,
+    let stats = Stats::Seeds {
+        seeds: s.seeds,
+        events: s.events,
+        seconds: s.seconds,
+        events_per_sec: s.events as f64 / secs,
+        seeds_per_sec: s.seeds as f64 / secs,
+    };
+    let mut report = Report::new("sim", name, stats, &tally, true);
+    report.breaks = breaks.to_vec();
+    report.counterexamples = counterexamples;
+    if let Some(c) = &crash {
+        report.verdict = Status::Violated;
+        report.notes.push(format!(
+            "provider {} at seed {}: {} (replay: {})",
+            c.kind, c.seed, c.message, c.replay
+        ));
+    }
+    report.crash = crash;
+    report
+}
+
+fn crash_kind(c: &Crash) -> &'static str {
+    match c {
+        Crash::Panic { .. } => "panic",
+        Crash::Deadlock { .. } => "deadlock",
+        Crash::Hang { .. } => "hang",
+    }
+}
+
+fn crash_message(c: &Crash, opts: &SimOptions) -> String {
+    match c {
+        Crash::Panic { message, .. } => message.clone(),
+        Crash::Deadlock { .. } => format!(
+            "no progress for {} ms: the provider blocked, e.g. on its own lock re-entered by TransportNotify inside a callback (AMB-21); the remaining seeds were not run",
+            opts.watchdog_ms
+        ),
+        Crash::Hang { method, .. } => format!(
+            "{method} made more than {} harness calls without returning (AMB-6 (c))",
+            opts.max_callbacks
+        ),
     }
 }
 
@@ -338,147 +207,41 @@ pub fn parse_seeds(text: &str) -> Result<(u64, u64), String> {
     }
 }
 
-/// The report of `xpcheck replay`: one seed's whole trace with its findings.
-#[derive(Clone, Debug, Serialize)]
-pub struct ReplayReport {
-    /// pass / violated (a provider crash is `violated`).
-    pub verdict: Status,
-    /// `sim`.
-    pub engine: &'static str,
-    /// Provider name.
-    pub provider: &'static str,
-    /// The seed.
-    pub seed: u64,
-    /// Per monitored rule, for this seed.
-    pub rules: Vec<RuleResult>,
-    /// One per violated rule (the whole trace, the rule's findings marked).
-    pub counterexamples: Vec<CounterexampleReport>,
-    /// The trace.
-    pub events: Vec<xpcheck_properties::event::Event>,
-    /// Every finding.
-    pub findings: Vec<xpcheck_properties::judge::Finding>,
-    /// The crash, as the simulator reports it.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub crash: Option<String>,
-}
-
-impl ReplayReport {
-    /// The report of one seed's run.
-    pub fn new(provider: &'static str, run: &xpcheck_sim::SeedRun) -> ReplayReport {
-        let replay = format!("xpcheck replay --provider {provider} --seed {}", run.seed);
-        let mut counterexamples: Vec<CounterexampleReport> = Vec::new();
-        for f in run.judged.errors() {
-            if counterexamples.iter().any(|c| c.rule == f.rule) {
-                continue;
-            }
-            counterexamples.push(CounterexampleReport {
-                rule: f.rule,
-                summary: xpcheck_properties::catalog::get(f.rule).map_or("", |r| r.summary),
-                scenario: "sim",
-                seed: Some(run.seed),
-                line: None,
-                events: run.events.clone(),
-                findings: run.judged.findings.clone(),
-                replay: replay.clone(),
-            });
+/// The report of `xpcheck replay`: one seed's whole trace with its findings (engine `sim`,
+/// stats `{seed, events}`, `seed`, `events` and `findings` filled).
+pub fn replay_report(provider: &str, run: &xpcheck_sim::SeedRun) -> Report {
+    let replay = format!("xpcheck replay --provider {provider} --seed {}", run.seed);
+    let mut tally: Tally<Rid> = Tally::new();
+    tally.add_counts(&run.judged.checks, &[]);
+    tally.add_findings(&run.judged.findings);
+    let mut counterexamples: Vec<Counterexample> = Vec::new();
+    for f in run.judged.errors() {
+        if counterexamples.iter().any(|c| c.rule == f.rule) {
+            continue;
         }
-        let rules = Rid::ALL
-            .iter()
-            .map(|&r| {
-                let violated = counterexamples.iter().any(|c| c.rule == r.id());
-                let warnings = run
-                    .judged
-                    .findings
-                    .iter()
-                    .filter(|f| {
-                        f.rule == r.id()
-                            && f.severity == xpcheck_properties::judge::Severity::Warning
-                    })
-                    .count() as u64;
-                let checks = run.judged.checks.get(r as usize).copied().unwrap_or(0);
-                RuleResult::new(
-                    r,
-                    Status::of(violated, true, checks),
-                    checks,
-                    warnings,
-                    "sim",
-                )
-            })
-            .collect();
-        let crash = run.crash.as_ref().map(|c| format!("{c:?}"));
-        ReplayReport {
-            verdict: if counterexamples.is_empty() && crash.is_none() {
-                Status::Pass
-            } else {
-                Status::Violated
-            },
-            engine: "sim",
-            provider,
-            seed: run.seed,
-            rules,
-            counterexamples,
-            events: run.events.clone(),
-            findings: run.judged.findings.clone(),
-            crash,
-        }
+        counterexamples.push(Counterexample {
+            seed: Some(run.seed),
+            ..Counterexample::transport(
+                f.rule,
+                "sim",
+                run.events.clone(),
+                run.judged.findings.clone(),
+                replay.clone(),
+            )
+        });
     }
-
-    /// 0 pass, 1 violated or crashed.
-    pub fn exit_code(&self) -> i32 {
-        i32::from(self.verdict != Status::Pass)
+    let stats = Stats::Run {
+        seed: run.seed,
+        events: run.events.len() as u64,
+    };
+    let mut report = Report::new("sim", provider, stats, &tally, true);
+    report.seed = Some(run.seed);
+    report.counterexamples = counterexamples;
+    report.events = run.events.clone();
+    report.findings = run.judged.findings.clone();
+    if let Some(c) = &run.crash {
+        report.verdict = Status::Violated;
+        report.notes.push(format!("provider crashed: {c:?}"));
     }
-
-    /// The JSON document.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string_pretty(self).expect("reports serialise")
-    }
-
-    /// The numbered trace with every finding under its step, then the crash if any.
-    pub fn render(&self) -> String {
-        let mut out =
-            xpcheck_properties::render::annotated(&self.events, &self.findings, |_| true, false);
-        if let Some(c) = &self.crash {
-            out += &format!("provider crashed: {c}\n");
-        }
-        out
-    }
-}
-
-impl Conformance for ReplayReport {
-    fn title(&self) -> String {
-        format!(
-            "xpcheck replay — provider {}, seed {}",
-            self.provider, self.seed
-        )
-    }
-    fn verdict(&self) -> Status {
-        self.verdict
-    }
-    fn figures(&self) -> String {
-        format!(
-            "engine sim: seed {}, {} events",
-            self.seed,
-            self.events.len()
-        )
-    }
-    fn rules(&self) -> &[RuleResult] {
-        &self.rules
-    }
-    fn counterexamples(&self) -> &[CounterexampleReport] {
-        &self.counterexamples
-    }
-    fn notes(&self) -> Vec<String> {
-        self.crash
-            .iter()
-            .map(|c| format!("provider crashed: {c}"))
-            .collect()
-    }
-    fn trace(
-        &self,
-    ) -> Option<(
-        &[xpcheck_properties::event::Event],
-        &[xpcheck_properties::judge::Finding],
-    )> {
-        Some((&self.events, &self.findings))
-    }
+    report
 }

@@ -17,7 +17,6 @@ use std::collections::VecDeque;
 use std::io::{BufRead, ErrorKind};
 use std::time::Instant;
 
-use serde::Serialize;
 use xpcheck_properties::event::{Body, Event, TRACE_FORMAT_VERSION};
 use xpcheck_properties::judge::session::Life;
 use xpcheck_properties::judge::{
@@ -25,9 +24,7 @@ use xpcheck_properties::judge::{
 };
 use xpcheck_properties::rules::Rid;
 
-use crate::report::{
-    rules_table, verdict_line, Conformance, CounterexampleReport, RuleResult, Status,
-};
+use crate::report::{Counterexample, Report, Stats, Tally as ReportTally};
 
 /// Longest accepted line in bytes (1 MiB); a longer line is an error naming it.
 pub const MAX_LINE_BYTES: usize = 1 << 20;
@@ -539,186 +536,69 @@ pub fn validate_reader<R: BufRead>(
     v.finish()
 }
 
-/// Figures of a validation.
-#[derive(Clone, Debug, Serialize)]
-pub struct ValidateStats {
-    /// Lines read.
-    pub lines: u64,
-    /// Events judged.
-    pub events: u64,
-    /// Logon indices seen.
-    pub logons: usize,
-    /// Findings (errors and warnings), all of them.
-    pub findings: u64,
-    /// Seconds.
-    pub seconds: f64,
-    /// Events per second.
-    pub events_per_sec: f64,
-}
+/// The report of `xpcheck validate`.
+pub type ValidateReport = Report;
 
-/// The report of `xpcheck validate` (same shape as `check` and `sim`).
-#[derive(Clone, Debug, Serialize)]
-pub struct ValidateReport {
-    /// pass / violated / incomplete (a call still open at the end of the trace).
-    pub verdict: Status,
-    /// `validate`.
-    pub engine: &'static str,
-    /// `recorded`: the provider is whatever wrote the trace.
-    pub provider: &'static str,
-    /// The trace file as given.
-    pub trace: String,
-    /// Figures.
-    pub stats: ValidateStats,
-    /// Per monitored rule.
-    pub rules: Vec<RuleResult>,
-    /// Per violated rule: the events up to its first violation (at most [`WINDOW`]).
-    pub counterexamples: Vec<CounterexampleReport>,
-    /// The first findings (at most [`MAX_FINDINGS`]), in trace order.
-    pub findings: Vec<Finding>,
-    /// What the end of the trace left unjudged.
-    pub notes: Vec<String>,
-}
-
-impl ValidateReport {
-    /// Builds the report of a judged trace.
-    pub fn new(trace: &str, o: Outcome, seconds: f64) -> ValidateReport {
-        let complete = o.open_calls.is_empty();
-        let violated = |r: Rid| o.errors[r as usize] > 0;
-        let rules: Vec<RuleResult> = Rid::ALL
-            .iter()
-            .map(|&r| {
-                RuleResult::new(
-                    r,
-                    Status::of(violated(r), complete, o.checks[r as usize]),
-                    o.checks[r as usize],
-                    o.warnings[r as usize],
-                    "validate",
-                )
-            })
-            .collect();
-        let verdict = if Rid::ALL.iter().any(|&r| violated(r)) {
-            Status::Violated
-        } else if !complete {
-            Status::Incomplete
-        } else {
-            Status::Pass
-        };
-        let replay = format!("xpcheck validate {trace}");
-        let counterexamples = o
-            .counterexamples
-            .into_iter()
-            .map(|f| CounterexampleReport {
-                rule: f.rule.id(),
-                summary: xpcheck_properties::catalog::get(f.rule.id()).map_or("", |r| r.summary),
-                scenario: "recorded",
-                seed: None,
-                line: Some(f.line),
-                events: f.events,
-                findings: f.findings,
-                replay: replay.clone(),
-            })
-            .collect();
-        let mut notes = o.open_calls;
-        if !notes.is_empty() {
-            notes.push(
-                "the trace ends inside a call: obligations due before it returns were not judged (verdict incomplete)"
-                    .into(),
-            );
-        }
-        if !o.not_logged_off.is_empty() {
-            let list: Vec<String> = o.not_logged_off.iter().map(|l| l.to_string()).collect();
-            notes.push(format!(
-                "logon(s) {} did not finish TransportLogoff: obligations due by logoff (TN-12, TN-23: clear the flush bits) were not judged",
-                list.join(", ")
-            ));
-        }
-        if o.total_findings > o.findings.len() as u64 {
-            notes.push(format!(
-                "{} findings, the first {} listed",
-                o.total_findings,
-                o.findings.len()
-            ));
-        }
-        ValidateReport {
-            verdict,
-            engine: "validate",
-            provider: "recorded",
-            trace: trace.to_string(),
-            stats: ValidateStats {
-                lines: o.lines,
-                events: o.events,
-                logons: o.logons,
-                findings: o.total_findings,
-                seconds,
-                events_per_sec: o.events as f64 / seconds.max(1e-9),
-            },
-            rules,
-            counterexamples,
-            findings: o.findings,
-            notes,
-        }
+/// Builds the report of a judged trace: pass, violated, or incomplete when the trace ends
+/// inside a call.
+pub fn validate_report(trace: &str, o: Outcome, seconds: f64) -> Report {
+    let complete = o.open_calls.is_empty();
+    let violated: Vec<Rid> = Rid::ALL
+        .iter()
+        .copied()
+        .filter(|&r| o.errors[r as usize] > 0)
+        .collect();
+    let tally = ReportTally::from_counts(&o.checks, &o.warnings, &violated);
+    let replay = format!("xpcheck validate {trace}");
+    let counterexamples = o
+        .counterexamples
+        .into_iter()
+        .map(|f| Counterexample {
+            line: Some(f.line),
+            ..Counterexample::transport(
+                f.rule.id(),
+                "recorded",
+                f.events,
+                f.findings,
+                replay.clone(),
+            )
+        })
+        .collect();
+    let mut notes = o.open_calls;
+    if !notes.is_empty() {
+        notes.push(
+            "the trace ends inside a call: obligations due before it returns were not judged (verdict incomplete)"
+                .into(),
+        );
     }
-
-    /// 0 pass, 1 violated, 3 incomplete.
-    pub fn exit_code(&self) -> i32 {
-        match self.verdict {
-            Status::Pass => 0,
-            Status::Violated => 1,
-            Status::Incomplete | Status::NotExercised => 3,
-        }
+    if !o.not_logged_off.is_empty() {
+        let list: Vec<String> = o.not_logged_off.iter().map(|l| l.to_string()).collect();
+        notes.push(format!(
+            "logon(s) {} did not finish TransportLogoff: obligations due by logoff (TN-12, TN-23: clear the flush bits) were not judged",
+            list.join(", ")
+        ));
     }
-
-    /// The JSON document.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string_pretty(self).expect("reports serialise")
+    if o.total_findings > o.findings.len() as u64 {
+        notes.push(format!(
+            "{} findings, the first {} listed",
+            o.total_findings,
+            o.findings.len()
+        ));
     }
-
-    /// The text report: figures, per-rule table, counterexamples, notes, verdict.
-    pub fn render(&self) -> String {
-        let mut out = format!("{}\n{}\n\n", self.title(), self.figures());
-        out += &rules_table(&self.rules);
-        for cx in &self.counterexamples {
-            out.push('\n');
-            out += &cx.render();
-        }
-        if !self.notes.is_empty() {
-            out.push('\n');
-            for n in &self.notes {
-                out += &format!("note: {n}\n");
-            }
-        }
-        out.push('\n');
-        out += &verdict_line(self.verdict, &self.rules);
-        out
-    }
-}
-
-impl Conformance for ValidateReport {
-    fn title(&self) -> String {
-        format!("xpcheck validate — recorded trace {}", self.trace)
-    }
-    fn verdict(&self) -> Status {
-        self.verdict
-    }
-    fn figures(&self) -> String {
-        format!(
-            "engine validate: {} lines, {} events, {} logon(s), {} findings, {:.2} s",
-            self.stats.lines,
-            self.stats.events,
-            self.stats.logons,
-            self.stats.findings,
-            self.stats.seconds
-        )
-    }
-    fn rules(&self) -> &[RuleResult] {
-        &self.rules
-    }
-    fn counterexamples(&self) -> &[CounterexampleReport] {
-        &self.counterexamples
-    }
-    fn notes(&self) -> Vec<String> {
-        self.notes.clone()
-    }
+    let stats = Stats::Trace {
+        lines: o.lines,
+        events: o.events,
+        logons: o.logons,
+        findings: o.total_findings,
+        seconds,
+        events_per_sec: o.events as f64 / seconds.max(1e-9),
+    };
+    let mut report = Report::new("validate", "recorded", stats, &tally, complete);
+    report.trace = Some(trace.to_string());
+    report.counterexamples = counterexamples;
+    report.findings = o.findings;
+    report.notes = notes;
+    report
 }
 
 /// Judges the trace in `path`, streaming it. `progress` gets (bytes read, file size).
@@ -732,7 +612,7 @@ pub fn validate_file(
     let size = file.metadata().map(|m| m.len()).unwrap_or(0);
     let reader = std::io::BufReader::with_capacity(64 * 1024, file);
     let o = validate_reader(reader, settings, |b| progress(b, size)).map_err(FileError::Input)?;
-    Ok(ValidateReport::new(
+    Ok(validate_report(
         &path.display().to_string(),
         o,
         start.elapsed().as_secs_f64(),

@@ -9,9 +9,9 @@ use std::process::Command;
 use xpcheck::check_run::{run_check, CheckRequest};
 use xpcheck::model::{Behaviour, Scenario};
 use xpcheck::properties::judge::Settings;
-use xpcheck::report::{markdown, mermaid, CheckReport, Status};
-use xpcheck::sim_run::{run_sim, SimReport};
-use xpcheck::validate::{validate_reader, ValidateReport};
+use xpcheck::report::{markdown, mermaid, Report, Status};
+use xpcheck::sim_run::run_sim;
+use xpcheck::validate::{validate_reader, validate_report as report_of_trace};
 
 fn snap(name: &str, text: &str) {
     insta::with_settings!({ snapshot_path => "../snapshots", prepend_module_to_snapshot => false }, {
@@ -19,27 +19,21 @@ fn snap(name: &str, text: &str) {
     });
 }
 
-fn check_report(b: Behaviour, scenario: Scenario, max_states: Option<usize>) -> CheckReport {
+fn check_report(b: Behaviour, scenario: Scenario, max_states: Option<usize>) -> Report {
     let mut req = CheckRequest::new(b);
     req.scenarios = vec![scenario];
     req.outbound = Some(1);
     req.inbound = Some(1);
     req.options.max_states = max_states;
     let mut r = run_check(&req, |_, _| {}).expect("valid request");
-    r.stats.seconds = 0.0;
-    r.stats.states_per_sec = 0.0;
-    for s in &mut r.scenarios {
-        s.seconds = 0.0;
-    }
+    r.clear_timings();
     r
 }
 
-fn sim_report(provider: &str, seeds: u64) -> SimReport {
+fn sim_report(provider: &str, seeds: u64) -> Report {
     let p = xpcheck::builtin::by_name(provider).expect("built in");
     let mut r = run_sim(&p, 0, seeds);
-    r.stats.seconds = 0.0;
-    r.stats.events_per_sec = 0.0;
-    r.stats.seeds_per_sec = 0.0;
+    r.clear_timings();
     r
 }
 
@@ -54,9 +48,9 @@ fn trace(provider: &str, seed: u64) -> String {
     run.events.iter().map(|e| e.to_json_line() + "\n").collect()
 }
 
-fn validate_report(text: &str) -> ValidateReport {
+fn validate_report(text: &str) -> Report {
     let o = validate_reader(Cursor::new(text), Settings::default(), |_| {}).expect("well-formed");
-    ValidateReport::new("trace.jsonl", o, 0.0)
+    report_of_trace("trace.jsonl", o, 0.0)
 }
 
 #[test]
@@ -256,9 +250,7 @@ fn progress_does_not_change_the_sim_report() {
             300,
             Some(&mut tick),
         );
-        chunked.stats.seconds = 0.0;
-        chunked.stats.events_per_sec = 0.0;
-        chunked.stats.seeds_per_sec = 0.0;
+        chunked.clear_timings();
         assert_eq!(
             serde_json::to_string(&plain).expect("json"),
             serde_json::to_string(&chunked).expect("json"),

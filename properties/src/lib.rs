@@ -11,6 +11,7 @@ pub mod grading;
 pub mod judge;
 mod monitors;
 pub mod render;
+pub mod report;
 pub mod rule_set;
 pub mod rules;
 pub mod vocab;

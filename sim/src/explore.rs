@@ -24,6 +24,7 @@ use xpcheck_model::state::Call;
 use xpcheck_model::Config;
 use xpcheck_properties::event::{Body, Event, Thread};
 use xpcheck_properties::judge::{Finding, Session, Severity};
+use xpcheck_properties::report::{Counterexample, Report, Stats, Status, Tally};
 use xpcheck_properties::rule_set::RuleMask;
 use xpcheck_properties::rules::Rid;
 use xpcheck_properties::vocab::{HResult, LogonFlags};
@@ -316,6 +317,47 @@ pub struct ExploreReport {
     /// The shortest counterexample, if a rule was broken or the provider panicked: its rule
     /// (`"panic"` for a panic), events and findings.
     pub counterexample: Option<(String, Vec<Event>, Vec<Finding>)>,
+}
+
+impl ExploreReport {
+    /// The run as the report every engine returns (engine `explore`): per-rule verdicts,
+    /// coverage, the shortest counterexample.
+    pub fn to_report(&self, provider: &str) -> Report {
+        let mut tally: Tally<Rid> = Tally::new();
+        tally.add_counts(&self.checks, &[]);
+        let stats = Stats::States {
+            unique: self.unique,
+            states: self.states,
+            depth: self.depth,
+            seconds: self.seconds,
+            states_per_sec: self.states as f64 / self.seconds.max(1e-9),
+        };
+        if let Some((rule, _, findings)) = &self.counterexample {
+            tally.add_findings(findings);
+            if let Some(r) = Rid::from_id(rule) {
+                tally.violate(r);
+            }
+        }
+        let mut report = Report::new("explore", provider, stats, &tally, self.complete);
+        if let Some((rule, events, findings)) = &self.counterexample {
+            report.verdict = Status::Violated;
+            let rule = Rid::from_id(rule).map_or("panic", |r| r.id());
+            report.counterexamples.push(Counterexample::transport(
+                rule,
+                "explore",
+                events.clone(),
+                findings.clone(),
+                "xpcheck::conformance::explore (breadth-first: the shortest path)".into(),
+            ));
+        }
+        if !self.complete {
+            report.notes.push(format!(
+                "cut short after {} states: incomplete, not passed",
+                self.states
+            ));
+        }
+        report
+    }
 }
 
 /// Explores every reachable state of `logon` against the conforming spooler, breadth-first.

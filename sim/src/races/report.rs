@@ -6,6 +6,8 @@ use std::fmt::Write;
 use xpcheck_properties::event::Event;
 use xpcheck_properties::judge::{Finding, Severity};
 use xpcheck_properties::render;
+use xpcheck_properties::report::{Counterexample, Coverage, Report, Stats, Status, Tally};
+use xpcheck_properties::rule_set::RuleId;
 use xpcheck_properties::rules::Rid;
 
 use crate::sync::plan::{Planned, WaitKind};
@@ -86,7 +88,46 @@ impl LoomReport {
             .collect()
     }
 
-    /// One line of figures: verdict, bound, iterations, plans, seconds.
+    /// What the scenario covered of the contract.
+    pub fn coverage(&self) -> Coverage {
+        Coverage::of::<Rid>(&self.checks)
+    }
+
+    /// The run as the report every engine returns (engine `loom`): per-rule verdicts over the
+    /// rules the scenario exercised, coverage, the failing execution as a counterexample.
+    pub fn to_report(&self, provider: &str) -> Report {
+        let mut tally: Tally<Rid> = Tally::new();
+        tally.add_counts(&self.checks, &[]);
+        if let Some(f) = &self.failure {
+            tally.add_findings(&f.findings);
+            if let Some(r) = Rid::from_id(f.rule) {
+                tally.violate(r);
+            }
+        }
+        let complete = self.verdict != LoomVerdict::Incomplete;
+        let stats = Stats::Executions {
+            iterations: self.iterations,
+            seconds: self.seconds,
+        };
+        let mut report = Report::new("loom", provider, stats, &tally, complete);
+        report.notes.push(self.summary());
+        if let Some(f) = &self.failure {
+            report.verdict = Status::Violated;
+            report.counterexamples.push(Counterexample::transport(
+                f.rule,
+                "loom",
+                f.events.clone(),
+                f.findings.clone(),
+                format!(
+                    "RUSTFLAGS=\"--cfg xpcheck_loom\" cargo test --release {}",
+                    self.scenario
+                ),
+            ));
+        }
+        report
+    }
+
+    /// One line of figures: verdict, bound, iterations, plans, seconds, coverage.
     pub fn summary(&self) -> String {
         let bound = self
             .preemption_bound
@@ -97,9 +138,10 @@ impl LoomReport {
             (LoomVerdict::Pass, _) => "pass".into(),
             (LoomVerdict::Incomplete, _) => "incomplete".into(),
         };
+        let c = self.coverage();
         format!(
-            "loom {}: {verdict}; preemption bound {bound}, {} iterations over {} plan(s), {:.2} s",
-            self.scenario, self.iterations, self.plans, self.seconds
+            "loom {}: {verdict}; preemption bound {bound}, {} iterations over {} plan(s), {:.2} s; {} of {} rules checked, {} exercised",
+            self.scenario, self.iterations, self.plans, self.seconds, c.checked, c.total, c.exercised
         )
     }
 

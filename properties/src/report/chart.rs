@@ -10,12 +10,11 @@
 //! the violated rule, its force and catalog summary, who is to blame (the provider, or the
 //! spooler-side input) and the monitor's message.
 
-use xpcheck_properties::catalog;
-use xpcheck_properties::event::{Body, Event, Thread};
-use xpcheck_properties::judge::{Blame, Finding, Severity};
-use xpcheck_properties::render::describe;
-
-use crate::report::force_word;
+use super::force_word;
+use crate::catalog;
+use crate::event::{Body, Event, Thread};
+use crate::judge::{Blame, Finding, Severity};
+use crate::render::describe;
 
 /// What to draw.
 #[derive(Clone, Debug)]
@@ -134,7 +133,10 @@ fn shape(ev: &Event) -> Shape {
         Body::SpoolerNotify { .. }
         | Body::SpoolerYield { .. }
         | Body::ModifyStatusRow { .. }
-        | Body::StatusRecips { .. } => Shape::Call(Lane::Provider, Lane::Support),
+        | Body::StatusRecips { .. }
+        | Body::MakeInvalid
+        | Body::SupportRelease => Shape::Call(Lane::Provider, Lane::Support),
+        Body::ShowUi { .. } => Shape::At(Lane::Provider),
         Body::MessageRead { .. }
         | Body::MessageWrite { .. }
         | Body::MessageRecipients { .. }
