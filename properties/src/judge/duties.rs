@@ -183,13 +183,12 @@ impl Session {
             }
         }
         match method {
-            Method::TransportNotify => {
+            Method::TransportNotify
                 if frame
                     .notify
-                    .contains(TransportNotifyFlags::NOTIFY_END_OUTBOUND_FLUSH)
-                {
-                    self.duties.inbound_phase_due = false;
-                }
+                    .contains(TransportNotifyFlags::NOTIFY_END_OUTBOUND_FLUSH) =>
+            {
+                self.duties.inbound_phase_due = false;
             }
             Method::FlushQueues if hr != HResult::S_OK => {
                 // The spooler starts the flush only after S_OK (FQ-3): a refused request opens
