@@ -7,6 +7,7 @@
 //! per rule, keep findings, or (the stateright model) fold violations into a bit mask.
 
 pub mod copy_vec;
+pub mod duties;
 pub mod session;
 
 use serde::Serialize;

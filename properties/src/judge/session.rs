@@ -268,6 +268,9 @@ pub struct Session {
     pub out: CopyVec<OutMsg, 4>,
     /// Inbound state.
     pub inb: Inbound,
+    /// Flush origins, the FlushQueues sequence and pending provider/spooler duties (FQ-*,
+    /// SPN-5, SPN-9; [`super::duties`]).
+    pub duties: super::duties::Duties,
 }
 
 /// Index of the inbound / outbound flush direction in [`Session::flush`].
@@ -365,6 +368,7 @@ impl Session {
 
     /// Updates the remembered state with one event. Call after the monitors have seen it.
     pub fn apply(&mut self, ev: &Event) {
+        self.apply_duties(ev);
         let th = ev.thread;
         // Harness calls count toward the cancel bounds of the entry point running on this thread.
         if ev.body.is_harness_call() {

@@ -5,10 +5,12 @@
 
 mod cancel;
 mod flush;
+mod flush_queues;
 mod inbound;
 mod lifecycle;
 mod notify;
 mod outbound;
+mod signals;
 mod support;
 
 use crate::event::Event;
@@ -73,10 +75,16 @@ pub(crate) fn check<S: Sink<Rid>>(s: &Session, cfg: &Settings, ev: &Event, out: 
     outbound::check(&mut cx);
     inbound::check(&mut cx);
     flush::check(&mut cx);
+    flush_queues::check(&mut cx);
     support::check(&mut cx);
+    signals::check(&mut cx);
 }
 
 #[cfg(test)]
 mod testkit;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_flush;
+#[cfg(test)]
+mod tests_signals;
