@@ -478,7 +478,8 @@ impl Session {
             Body::MakeInvalid
             | Body::SupportRelease
             | Body::ShowUi { .. }
-            | Body::ServiceConfigure => {}
+            | Body::ServiceConfigure
+            | Body::StoreLogoff { .. } => {}
             Body::SpoolerYield { result, .. } => {
                 if result == HResult::MAPI_W_CANCEL_MESSAGE {
                     if let Some(f) = self.frame_mut(th) {
@@ -502,7 +503,7 @@ impl Session {
                 }
                 None => {}
             },
-            Body::MessageRead { msg } => self.touch(msg, false),
+            Body::MessageRead { msg, .. } => self.touch(msg, false),
             Body::MessageWrite { msg, content, .. } => {
                 self.touch(msg, true);
                 if let (Some(c), Some(o)) = (content, self.inb.obj.as_mut()) {
@@ -515,11 +516,11 @@ impl Session {
                     }
                 }
             }
-            Body::MessageRecipients { msg, .. } | Body::SetResponsibility { msg } => {
+            Body::MessageRecipients { msg, .. } | Body::SetResponsibility { msg, .. } => {
                 self.touch(msg, true)
             }
             Body::Transmit { msg, .. } => self.touch(msg, false),
-            Body::SaveChanges { msg } => {
+            Body::SaveChanges { msg, .. } => {
                 self.touch(msg, true);
                 if let Some(o) = self.inb.obj.as_mut() {
                     if o.msg == msg {
