@@ -8,6 +8,7 @@
 
 pub mod copy_vec;
 pub mod session;
+pub mod status_flow;
 
 use serde::Serialize;
 use std::fmt;

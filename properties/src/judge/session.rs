@@ -5,6 +5,7 @@
 //! carry it in its state (it is small, `Clone + Hash + Eq`). The states follow SPEC.md §5.
 
 use super::copy_vec::CopyVec;
+use super::status_flow::StatusFlow;
 
 use crate::event::{Body, Event, Method, MsgId, NotifyData, Thread};
 use crate::vocab::{
@@ -268,6 +269,8 @@ pub struct Session {
     pub out: CopyVec<OutMsg, 4>,
     /// Inbound state.
     pub inb: Inbound,
+    /// Status-object calls and message flows (VS, STAT-6/11, FQ-15..17, FLOW, SUB-2/10).
+    pub status_flow: StatusFlow,
 }
 
 /// Index of the inbound / outbound flush direction in [`Session::flush`].
@@ -361,10 +364,18 @@ impl Session {
             }
             f.aborts = f.aborts.map(&map);
         }
+        for m in &mut self.status_flow.subs {
+            m.id = map(m.id);
+        }
+        self.status_flow.subs.sort();
     }
 
     /// Updates the remembered state with one event. Call after the monitors have seen it.
     pub fn apply(&mut self, ev: &Event) {
+        // The status/flow state reads the session as the monitors saw it (before the event).
+        let mut flow = std::mem::take(&mut self.status_flow);
+        flow.apply(self, ev);
+        self.status_flow = flow;
         let th = ev.thread;
         // Harness calls count toward the cancel bounds of the entry point running on this thread.
         if ev.body.is_harness_call() {

@@ -4,12 +4,15 @@
 //! violation with the rule, the blamed side and a message. Files group checks by concern.
 
 mod cancel;
+mod flow;
 mod flush;
 mod inbound;
 mod lifecycle;
 mod notify;
 mod outbound;
+mod status_object;
 mod support;
+mod validate;
 
 use crate::event::Event;
 use crate::judge::{Session, Settings, Sink};
@@ -74,9 +77,16 @@ pub(crate) fn check<S: Sink<Rid>>(s: &Session, cfg: &Settings, ev: &Event, out: 
     inbound::check(&mut cx);
     flush::check(&mut cx);
     support::check(&mut cx);
+    validate::check(&mut cx);
+    status_object::check(&mut cx);
+    flow::check(&mut cx);
 }
 
 #[cfg(test)]
 mod testkit;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_flow;
+#[cfg(test)]
+mod tests_validate;

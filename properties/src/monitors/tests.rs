@@ -769,6 +769,18 @@ fn sub8_second_submit_before_end_message() {
     t.only("SUB-8");
 }
 
+/// SubmitMessage's documented transient failure, asking for a retry after `secs` (SUB-5, SUB-6).
+fn network_error(secs: u32) -> Body {
+    Body::Return {
+        method: Method::SubmitMessage,
+        hr: H::MAPI_E_NETWORK_ERROR,
+        flags: None,
+        msg_ref: None,
+        return_parm: Some(secs),
+        incoming: None,
+    }
+}
+
 #[test]
 fn sub9_end_after_failure_and_use_after_failure() {
     let mut t = T::active();
@@ -781,7 +793,7 @@ fn sub9_end_after_failure_and_use_after_failure() {
         },
     )
     .ev(SP, Body::MsgRefWrite { value: 5 })
-    .ev(SP, ret(Method::SubmitMessage, H::MAPI_E_CALL_FAILED));
+    .ev(SP, network_error(30));
     t.end(5, E::empty());
     t.only("SUB-9");
     let mut t = T::active();
@@ -793,7 +805,7 @@ fn sub9_end_after_failure_and_use_after_failure() {
             msg_ref: 0,
         },
     )
-    .ev(SP, ret(Method::SubmitMessage, H::MAPI_E_CALL_FAILED))
+    .ev(SP, network_error(30))
     .ev(
         PT,
         Body::MessageRead {
