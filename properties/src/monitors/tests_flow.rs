@@ -477,3 +477,49 @@ fn sub10_quiet_on_documented_failures_and_reported_severe_errors() {
     t.clean();
     assert!(t.checks(Rid::Sub10) >= 3);
 }
+
+#[test]
+fn new_fields_keep_old_traces_readable_and_store_logoff_serialises() {
+    use crate::event::Event;
+    // A MessageWrite recorded before the fields existed: no class recorded, answered S_OK.
+    let old = r#"{"v":1,"seq":3,"thread":"spooler","event":"message_write","msg":100}"#;
+    let e: Event = serde_json::from_str(old).unwrap();
+    assert!(matches!(
+        e.body,
+        Body::MessageWrite {
+            message_class: None,
+            result: H::S_OK,
+            ..
+        }
+    ));
+    assert_eq!(e.to_json_line(), old);
+    let e = Event::new(
+        4,
+        SP,
+        Body::SaveChanges {
+            msg: M1,
+            result: H::MAPI_E_INVALID_OBJECT,
+        },
+    );
+    let line = e.to_json_line();
+    assert!(line.contains(r#""result":"0x80040108""#), "{line}");
+    assert_eq!(serde_json::from_str::<Event>(&line).unwrap(), e);
+    assert_eq!(
+        crate::render::describe(&e).trim(),
+        "msg1: SaveChanges -> MAPI_E_INVALID_OBJECT"
+    );
+    let e = Event::new(
+        5,
+        SP,
+        Body::StoreLogoff {
+            flags: SL::LOGOFF_ORDERLY | SL::LOGOFF_QUIET,
+        },
+    );
+    let line = e.to_json_line();
+    assert!(line.contains(r#""event":"store_logoff""#), "{line}");
+    assert_eq!(serde_json::from_str::<Event>(&line).unwrap(), e);
+    assert_eq!(
+        crate::render::describe(&e),
+        "store logs off: StoreLogoffTransports(LOGOFF_ORDERLY|LOGOFF_QUIET)"
+    );
+}
