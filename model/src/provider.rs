@@ -493,7 +493,10 @@ fn submit_step(
             true
         }
         2 => {
-            ev.push(Body::MessageRead { msg });
+            ev.push(Body::MessageRead {
+                msg,
+                result: H::S_OK,
+            });
             run.pc = 3;
             true
         }
@@ -518,8 +521,12 @@ fn submit_step(
                 taken: false,
                 had_nontransmittable: special,
                 had_taken: special,
+                result: H::S_OK,
             });
-            ev.push(Body::SetResponsibility { msg });
+            ev.push(Body::SetResponsibility {
+                msg,
+                result: H::S_OK,
+            });
             run.pc = 5;
             true
         }
@@ -603,6 +610,8 @@ fn start_step(
                 content: Some(head as u32),
                 nontransmittable: false,
                 entry_id: false,
+                message_class: None,
+                result: H::S_OK,
             });
             run.pc = 2;
             true
@@ -622,6 +631,7 @@ fn start_step(
             ev.push(Body::MessageRecipients {
                 msg: obj,
                 complete: true,
+                result: H::S_OK,
             });
             run.pc = 4;
             true
@@ -637,7 +647,10 @@ fn start_step(
         5 => {
             let c = run.content.expect("content written at pc 1");
             p.inbox.retain(|x| *x != c);
-            ev.push(Body::SaveChanges { msg: obj });
+            ev.push(Body::SaveChanges {
+                msg: obj,
+                result: H::S_OK,
+            });
             run.pc = 6;
             true
         }
@@ -725,7 +738,10 @@ pub fn run_job(ls: &mut LogonState, job: Job, ev: &mut Vec<Body>) {
         }
         Job::TouchDead(obj) => {
             p.touch_due = None;
-            ev.push(Body::MessageRead { msg: MsgId(obj) });
+            ev.push(Body::MessageRead {
+                msg: MsgId(obj),
+                result: H::S_OK,
+            });
         }
     }
 }

@@ -11,7 +11,7 @@ use std::fmt;
 
 use crate::vocab::{
     FlushFlags, HResult, LogoffFlags, LogonFlags, RowColumns, SpoolerNotifyFlags, StatusCode,
-    StatusRowFlags, SubmitFlags, TransportNotifyFlags, ValidateStateFlags,
+    StatusRowFlags, StoreLogoffFlags, SubmitFlags, TransportNotifyFlags, ValidateStateFlags,
 };
 
 /// Version of the JSON Lines trace format written and read by xpcheck.
@@ -396,6 +396,10 @@ pub enum Body {
     MessageRead {
         /// The message object.
         msg: MsgId,
+        /// What the message object answered (SUB-2: S_OK while the object is valid; omitted
+        /// when S_OK).
+        #[serde(default = "s_ok", skip_serializing_if = "is_s_ok")]
+        result: HResult,
     },
     /// The provider wrote properties (`SetProps`, streams) into a message.
     MessageWrite {
@@ -410,6 +414,14 @@ pub enum Body {
         /// PR_ENTRYID was among those written (SM-9).
         #[serde(default, skip_serializing_if = "is_false")]
         entry_id: bool,
+        /// PR_MESSAGE_CLASS was among those written (FLOW-14); `None`: the trace does not record
+        /// it (not judged).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        message_class: Option<bool>,
+        /// What the message object answered (SUB-2: S_OK while the object is valid; omitted
+        /// when S_OK).
+        #[serde(default = "s_ok", skip_serializing_if = "is_s_ok")]
+        result: HResult,
     },
     /// `ModifyRecipients` on a message (SM-7).
     MessageRecipients {
@@ -417,6 +429,10 @@ pub enum Body {
         msg: MsgId,
         /// Every recipient carried all required addressing properties (SM-7).
         complete: bool,
+        /// What the message object answered (SUB-2: S_OK while the object is valid; omitted
+        /// when S_OK).
+        #[serde(default = "s_ok", skip_serializing_if = "is_s_ok")]
+        result: HResult,
     },
     /// The provider handed an outbound message's content to the messaging system (SUB-11,
     /// SUB-12): whether the content included nontransmittable properties, and whether it went
@@ -433,16 +449,28 @@ pub enum Body {
         had_nontransmittable: bool,
         /// Some recipient had PR_RESPONSIBILITY TRUE on entry.
         had_taken: bool,
+        /// What the message object answered (SUB-2: S_OK while the object is valid; omitted
+        /// when S_OK).
+        #[serde(default = "s_ok", skip_serializing_if = "is_s_ok")]
+        result: HResult,
     },
-    /// PR_RESPONSIBILITY set TRUE on recipients of an outbound message (SUB-12).
+    /// PR_RESPONSIBILITY set TRUE on recipients of an outbound message (SUB-12, FLOW-10).
     SetResponsibility {
         /// The message object.
         msg: MsgId,
+        /// What the message object answered (SUB-2: S_OK while the object is valid; omitted
+        /// when S_OK).
+        #[serde(default = "s_ok", skip_serializing_if = "is_s_ok")]
+        result: HResult,
     },
     /// `IMAPIProp::SaveChanges` on a message (SM-10, SUB-9).
     SaveChanges {
         /// The message object.
         msg: MsgId,
+        /// What the message object answered (SUB-2: S_OK while the object is valid; omitted
+        /// when S_OK).
+        #[serde(default = "s_ok", skip_serializing_if = "is_s_ok")]
+        result: HResult,
     },
     /// The provider released the message object (SM-11).
     MessageRelease {
@@ -474,6 +502,12 @@ pub enum Body {
     /// MAPI called the message service's entry function with MSG_SERVICE_CONFIGURE after
     /// TransportLogon returned MAPI_E_UNCONFIGURED (LIFE-21).
     ServiceConfigure,
+    /// A message store logged off: `IMAPISupport::StoreLogoffTransports(&ulFlags)` told the
+    /// spooler how to wind down this logon's traffic for it (FLOW-15). Thread: spooler.
+    StoreLogoff {
+        /// LOGOFF_ABORT, LOGOFF_NO_WAIT, LOGOFF_ORDERLY, LOGOFF_PURGE, LOGOFF_QUIET.
+        flags: StoreLogoffFlags,
+    },
 }
 
 /// One observed event.
@@ -605,15 +639,29 @@ impl Body {
         )
     }
 
+    /// What the message object answered a message operation (SUB-2): `Some` for MessageRead,
+    /// MessageWrite, MessageRecipients, SetResponsibility, Transmit and SaveChanges.
+    pub fn message_result(&self) -> Option<HResult> {
+        match *self {
+            Body::MessageRead { result, .. }
+            | Body::MessageWrite { result, .. }
+            | Body::MessageRecipients { result, .. }
+            | Body::SetResponsibility { result, .. }
+            | Body::Transmit { result, .. }
+            | Body::SaveChanges { result, .. } => Some(result),
+            _ => None,
+        }
+    }
+
     /// The message object a message operation touches.
     pub fn message(&self) -> Option<MsgId> {
         match *self {
-            Body::MessageRead { msg }
+            Body::MessageRead { msg, .. }
             | Body::MessageWrite { msg, .. }
             | Body::MessageRecipients { msg, .. }
-            | Body::SetResponsibility { msg }
+            | Body::SetResponsibility { msg, .. }
             | Body::Transmit { msg, .. }
-            | Body::SaveChanges { msg }
+            | Body::SaveChanges { msg, .. }
             | Body::MessageRelease { msg }
             | Body::StatusRecips { msg, .. } => Some(msg),
             _ => None,

@@ -6,7 +6,7 @@ use crate::vocab::{EndMessageFlags, FlagWord, LogonFlags, TransportNotifyFlags};
 
 /// One event as a call-like line: `TransportNotify(NOTIFY_CANCEL_MESSAGE, msg_ref=5)`.
 pub fn describe(ev: &Event) -> String {
-    match ev.body {
+    let line = match ev.body {
         Body::TransportLogon { flags } => format!("TransportLogon({})", flags.describe()),
         Body::AddressTypes => "AddressTypes()".into(),
         Body::TransportNotify { flags, data } => match data {
@@ -148,14 +148,19 @@ pub fn describe(ev: &Event) -> String {
             }
         }
         Body::MsgRefWrite { value } => format!("  *lpulMsgRef = {value}"),
-        Body::MessageRead { msg } => format!("  {msg}: read"),
+        Body::MessageRead { msg, .. } => format!("  {msg}: read"),
         Body::MessageWrite {
             msg,
             content,
             nontransmittable,
             entry_id,
+            message_class,
+            ..
         } => {
             let mut s = format!("  {msg}: SetProps");
+            if message_class == Some(true) {
+                s += " +PR_MESSAGE_CLASS";
+            }
             if let Some(c) = content {
                 s += &format!(" (wire message {c})");
             }
@@ -167,7 +172,7 @@ pub fn describe(ev: &Event) -> String {
             }
             s
         }
-        Body::MessageRecipients { msg, complete } => {
+        Body::MessageRecipients { msg, complete, .. } => {
             format!(
                 "  {msg}: ModifyRecipients{}",
                 if complete {
@@ -177,13 +182,14 @@ pub fn describe(ev: &Event) -> String {
                 }
             )
         }
-        Body::SetResponsibility { msg } => format!("  {msg}: PR_RESPONSIBILITY = TRUE"),
+        Body::SetResponsibility { msg, .. } => format!("  {msg}: PR_RESPONSIBILITY = TRUE"),
         Body::Transmit {
             msg,
             nontransmittable,
             taken,
             had_nontransmittable,
             had_taken,
+            ..
         } => {
             let mut what = Vec::new();
             if had_nontransmittable {
@@ -207,7 +213,7 @@ pub fn describe(ev: &Event) -> String {
             };
             format!("  {msg}: transmitted{what}")
         }
-        Body::SaveChanges { msg } => format!("  {msg}: SaveChanges"),
+        Body::SaveChanges { msg, .. } => format!("  {msg}: SaveChanges"),
         Body::MessageRelease { msg } => format!("  {msg}: Release"),
         Body::MailArrived { content } => {
             format!("mail arrives on the wire (wire message {content})")
@@ -220,6 +226,17 @@ pub fn describe(ev: &Event) -> String {
                 format!("AbortSubmit({msg}, 0x{:X}) -> {hr}", flags.0)
             }
         }
+        Body::StoreLogoff { flags } => {
+            format!(
+                "store logs off: StoreLogoffTransports({})",
+                flags.describe()
+            )
+        }
+    };
+    // A message object that refused the operation (SUB-2).
+    match ev.body.message_result() {
+        Some(r) if r != crate::vocab::HResult::S_OK => format!("{line} -> {r}"),
+        _ => line,
     }
 }
 

@@ -71,7 +71,7 @@ pub fn new_mail_signals(run: &SeedRun) -> usize {
         match ev.body {
             Body::StartMessage { msg, .. } => inbound = Some(msg),
             Body::Return { .. } if ev.thread == Thread::Spooler => inbound = None,
-            Body::SaveChanges { msg } if Some(msg) == inbound => n += 1,
+            Body::SaveChanges { msg, .. } if Some(msg) == inbound => n += 1,
             Body::SpoolerNotify { flags, .. }
                 if flags.contains(SpoolerNotifyFlags::NOTIFY_NEWMAIL) =>
             {

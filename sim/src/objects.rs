@@ -64,6 +64,9 @@ pub struct Props {
     pub nontransmittable: bool,
     /// PR_ENTRYID included (SM-9).
     pub entry_id: bool,
+    /// PR_MESSAGE_CLASS included (FLOW-14: an inbound message gets its class, `IPM.Note` when
+    /// the received one is empty).
+    pub message_class: bool,
 }
 
 /// A message object the spooler hands to SubmitMessage or StartMessage.
@@ -118,6 +121,7 @@ impl Message {
             taken: to_taken_recipients && self.taken,
             had_nontransmittable: self.nontransmittable,
             had_taken: self.taken,
+            result: HResult::S_OK,
         });
         wire.send(crate::wire::WireMessage {
             content: self.id.0,
@@ -128,7 +132,10 @@ impl Message {
 
     /// Read message data (the outbound transfer, SUB-4).
     pub fn read(&self) -> HResult {
-        self.h.callback(Body::MessageRead { msg: self.id });
+        self.h.callback(Body::MessageRead {
+            msg: self.id,
+            result: HResult::S_OK,
+        });
         HResult::S_OK
     }
 
@@ -139,6 +146,8 @@ impl Message {
             content: p.content,
             nontransmittable: p.nontransmittable,
             entry_id: p.entry_id,
+            message_class: Some(p.message_class),
+            result: HResult::S_OK,
         });
         HResult::S_OK
     }
@@ -148,19 +157,26 @@ impl Message {
         self.h.callback(Body::MessageRecipients {
             msg: self.id,
             complete,
+            result: HResult::S_OK,
         });
         HResult::S_OK
     }
 
     /// Set PR_RESPONSIBILITY TRUE on the recipients handled (SUB-12).
     pub fn set_responsibility(&self) -> HResult {
-        self.h.callback(Body::SetResponsibility { msg: self.id });
+        self.h.callback(Body::SetResponsibility {
+            msg: self.id,
+            result: HResult::S_OK,
+        });
         HResult::S_OK
     }
 
     /// `SaveChanges` (SM-10).
     pub fn save_changes(&self) -> HResult {
-        self.h.callback(Body::SaveChanges { msg: self.id });
+        self.h.callback(Body::SaveChanges {
+            msg: self.id,
+            result: HResult::S_OK,
+        });
         HResult::S_OK
     }
 

@@ -9,6 +9,7 @@
 pub mod copy_vec;
 pub mod duties;
 pub mod session;
+pub mod status_flow;
 
 use serde::Serialize;
 use std::fmt;

@@ -5,6 +5,7 @@
 //! carry it in its state (it is small, `Clone + Hash + Eq`). The states follow SPEC.md §5.
 
 use super::copy_vec::CopyVec;
+use super::status_flow::StatusFlow;
 
 use crate::event::{Body, Event, Method, MsgId, NotifyData, Thread};
 use crate::vocab::{
@@ -268,6 +269,8 @@ pub struct Session {
     pub out: CopyVec<OutMsg, 4>,
     /// Inbound state.
     pub inb: Inbound,
+    /// Status-object calls and message flows (VS, STAT-6/11, FQ-15..17, FLOW, SUB-2/10).
+    pub status_flow: StatusFlow,
     /// Flush origins, the FlushQueues sequence and pending provider/spooler duties (FQ-*,
     /// SPN-5, SPN-9; [`super::duties`]).
     pub duties: super::duties::Duties,
@@ -364,10 +367,18 @@ impl Session {
             }
             f.aborts = f.aborts.map(&map);
         }
+        for m in &mut self.status_flow.subs {
+            m.id = map(m.id);
+        }
+        self.status_flow.subs.sort();
     }
 
     /// Updates the remembered state with one event. Call after the monitors have seen it.
     pub fn apply(&mut self, ev: &Event) {
+        // The status/flow state reads the session as the monitors saw it (before the event).
+        let mut flow = std::mem::take(&mut self.status_flow);
+        flow.apply(self, ev);
+        self.status_flow = flow;
         self.apply_duties(ev);
         let th = ev.thread;
         // Harness calls count toward the cancel bounds of the entry point running on this thread.
@@ -482,7 +493,8 @@ impl Session {
             Body::MakeInvalid
             | Body::SupportRelease
             | Body::ShowUi { .. }
-            | Body::ServiceConfigure => {}
+            | Body::ServiceConfigure
+            | Body::StoreLogoff { .. } => {}
             Body::SpoolerYield { result, .. } => {
                 if result == HResult::MAPI_W_CANCEL_MESSAGE {
                     if let Some(f) = self.frame_mut(th) {
@@ -506,7 +518,7 @@ impl Session {
                 }
                 None => {}
             },
-            Body::MessageRead { msg } => self.touch(msg, false),
+            Body::MessageRead { msg, .. } => self.touch(msg, false),
             Body::MessageWrite { msg, content, .. } => {
                 self.touch(msg, true);
                 if let (Some(c), Some(o)) = (content, self.inb.obj.as_mut()) {
@@ -519,11 +531,11 @@ impl Session {
                     }
                 }
             }
-            Body::MessageRecipients { msg, .. } | Body::SetResponsibility { msg } => {
+            Body::MessageRecipients { msg, .. } | Body::SetResponsibility { msg, .. } => {
                 self.touch(msg, true)
             }
             Body::Transmit { msg, .. } => self.touch(msg, false),
-            Body::SaveChanges { msg } => {
+            Body::SaveChanges { msg, .. } => {
                 self.touch(msg, true);
                 if let Some(o) = self.inb.obj.as_mut() {
                     if o.msg == msg {

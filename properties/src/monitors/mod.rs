@@ -4,6 +4,7 @@
 //! violation with the rule, the blamed side and a message. Files group checks by concern.
 
 mod cancel;
+mod flow;
 mod flush;
 mod flush_queues;
 mod inbound;
@@ -11,7 +12,9 @@ mod lifecycle;
 mod notify;
 mod outbound;
 mod signals;
+mod status_object;
 mod support;
+mod validate;
 
 use crate::event::Event;
 use crate::judge::{Session, Settings, Sink};
@@ -78,6 +81,9 @@ pub(crate) fn check<S: Sink<Rid>>(s: &Session, cfg: &Settings, ev: &Event, out: 
     flush_queues::check(&mut cx);
     support::check(&mut cx);
     signals::check(&mut cx);
+    validate::check(&mut cx);
+    status_object::check(&mut cx);
+    flow::check(&mut cx);
 }
 
 #[cfg(test)]
@@ -88,3 +94,7 @@ mod tests;
 mod tests_flush;
 #[cfg(test)]
 mod tests_signals;
+#[cfg(test)]
+mod tests_flow;
+#[cfg(test)]
+mod tests_validate;

@@ -23,6 +23,7 @@ pub(super) fn check<S: Sink<Rid>>(cx: &mut Cx<'_, S>) {
             taken,
             had_nontransmittable,
             had_taken,
+            ..
         } => {
             if had_nontransmittable {
                 require!(cx, Rid::Sub11, !nontransmittable, Provider,

@@ -79,7 +79,9 @@ pub(super) fn check<S: Sink<Rid>>(cx: &mut Cx<'_, S>) {
                         "STATUS_OUTBOUND_ENABLED",
                     ),
                 ] {
-                    require!(cx, Rid::Stat4, status.contains(bit) == enabled, Provider,
+                    // An offline row may show an enabled direction's bit clear (VS-8).
+                    let ok = crate::judge::status_flow::enabled_bit_ok(status, bit, enabled);
+                    require!(cx, Rid::Stat4, ok, Provider,
                         "ModifyStatusRow writes {name} {} while the direction is {}: a stale status word overwrote the row (STAT-4)",
                         if status.contains(bit) { "set" } else { "clear" }, if enabled { "enabled" } else { "disabled" });
                 }

@@ -129,8 +129,20 @@ impl T {
             },
         )
         .ev(SP, Body::MsgRefWrite { value: msg_ref })
-        .ev(SP, Body::MessageRead { msg })
-        .ev(SP, Body::SetResponsibility { msg })
+        .ev(
+            SP,
+            Body::MessageRead {
+                msg,
+                result: H::S_OK,
+            },
+        )
+        .ev(
+            SP,
+            Body::SetResponsibility {
+                msg,
+                result: H::S_OK,
+            },
+        )
     }
 
     pub(crate) fn submit_ok(&mut self, msg: MsgId, msg_ref: u32) -> &mut T {
@@ -178,6 +190,8 @@ impl T {
                     content: Some(content),
                     nontransmittable: false,
                     entry_id: false,
+                    message_class: None,
+                    result: H::S_OK,
                 },
             )
             .ev(
@@ -185,9 +199,16 @@ impl T {
                 Body::MessageRecipients {
                     msg: obj,
                     complete: true,
+                    result: H::S_OK,
                 },
             )
-            .ev(SP, Body::SaveChanges { msg: obj })
+            .ev(
+                SP,
+                Body::SaveChanges {
+                    msg: obj,
+                    result: H::S_OK,
+                },
+            )
             .ev(SP, ret(Method::StartMessage, H::S_OK))
     }
 

@@ -79,6 +79,8 @@ fn conforming_session_is_quiet_and_exercises_the_monitors() {
             content: Some(2),
             nontransmittable: false,
             entry_id: false,
+            message_class: None,
+            result: H::S_OK,
         },
     );
     t.notify(F::NOTIFY_CANCEL_MESSAGE, Some(NotifyData::MsgRef(8)), None);
@@ -510,10 +512,28 @@ fn tn17_tn19_cancel_ignored() {
     let mut t = T::active();
     t.submit(M1, 5);
     t.notify(F::NOTIFY_CANCEL_MESSAGE, Some(NotifyData::MsgRef(5)), None);
-    t.ev(SP, Body::MessageRead { msg: M1 })
-        .ev(SP, Body::MessageRead { msg: M1 })
-        .ev(SP, Body::SetResponsibility { msg: M1 })
-        .ev(SP, ret(Method::SubmitMessage, H::S_OK));
+    t.ev(
+        SP,
+        Body::MessageRead {
+            msg: M1,
+            result: H::S_OK,
+        },
+    )
+    .ev(
+        SP,
+        Body::MessageRead {
+            msg: M1,
+            result: H::S_OK,
+        },
+    )
+    .ev(
+        SP,
+        Body::SetResponsibility {
+            msg: M1,
+            result: H::S_OK,
+        },
+    )
+    .ev(SP, ret(Method::SubmitMessage, H::S_OK));
     assert_eq!(t.errors(), vec!["TN-19", "TN-17"]);
 }
 
@@ -570,6 +590,8 @@ fn tn20_cancelled_inbound_dropped() {
             content: Some(1),
             nontransmittable: false,
             entry_id: false,
+            message_class: None,
+            result: H::S_OK,
         },
     );
     t.notify(F::NOTIFY_CANCEL_MESSAGE, Some(NotifyData::MsgRef(7)), None);
@@ -586,6 +608,8 @@ fn tn20_cancelled_inbound_dropped() {
             content: Some(1),
             nontransmittable: false,
             entry_id: false,
+            message_class: None,
+            result: H::S_OK,
         },
     );
     t2.notify(F::NOTIFY_CANCEL_MESSAGE, Some(NotifyData::MsgRef(7)), None);
@@ -661,7 +685,13 @@ fn sub4_transfer_before_msg_ref() {
             msg_ref: 0,
         },
     )
-    .ev(SP, Body::MessageRead { msg: M1 })
+    .ev(
+        SP,
+        Body::MessageRead {
+            msg: M1,
+            result: H::S_OK,
+        },
+    )
     .ev(SP, Body::MsgRefWrite { value: 5 });
     t.only_warning("SUB-4");
 }
@@ -739,6 +769,18 @@ fn sub8_second_submit_before_end_message() {
     t.only("SUB-8");
 }
 
+/// SubmitMessage's documented transient failure, asking for a retry after `secs` (SUB-5, SUB-6).
+fn network_error(secs: u32) -> Body {
+    Body::Return {
+        method: Method::SubmitMessage,
+        hr: H::MAPI_E_NETWORK_ERROR,
+        flags: None,
+        msg_ref: None,
+        return_parm: Some(secs),
+        incoming: None,
+    }
+}
+
 #[test]
 fn sub9_end_after_failure_and_use_after_failure() {
     let mut t = T::active();
@@ -751,7 +793,7 @@ fn sub9_end_after_failure_and_use_after_failure() {
         },
     )
     .ev(SP, Body::MsgRefWrite { value: 5 })
-    .ev(SP, ret(Method::SubmitMessage, H::MAPI_E_CALL_FAILED));
+    .ev(SP, network_error(30));
     t.end(5, E::empty());
     t.only("SUB-9");
     let mut t = T::active();
@@ -763,8 +805,14 @@ fn sub9_end_after_failure_and_use_after_failure() {
             msg_ref: 0,
         },
     )
-    .ev(SP, ret(Method::SubmitMessage, H::MAPI_E_CALL_FAILED))
-    .ev(PT, Body::MessageRead { msg: M1 });
+    .ev(SP, network_error(30))
+    .ev(
+        PT,
+        Body::MessageRead {
+            msg: M1,
+            result: H::S_OK,
+        },
+    );
     t.only("SUB-9");
 }
 
@@ -804,9 +852,13 @@ fn em2_unknown_bits_warn_em5_em6() {
 #[test]
 fn em4_message_used_after_end_message() {
     let mut t = T::active();
-    t.submit_ok(M1, 5)
-        .end(5, E::empty())
-        .ev(PT, Body::SetResponsibility { msg: M1 });
+    t.submit_ok(M1, 5).end(5, E::empty()).ev(
+        PT,
+        Body::SetResponsibility {
+            msg: M1,
+            result: H::S_OK,
+        },
+    );
     t.only("EM-4");
 }
 
@@ -833,7 +885,13 @@ fn sm3_touch_after_start_message_returned() {
     t.ev(Thread::Wire, Body::MailArrived { content: 1 })
         .poll(1)
         .deliver(IN1, 1);
-    t.ev(PT, Body::MessageRead { msg: IN1 });
+    t.ev(
+        PT,
+        Body::MessageRead {
+            msg: IN1,
+            result: H::S_OK,
+        },
+    );
     t.only("SM-3");
 }
 
@@ -847,6 +905,8 @@ fn sm5_use_before_msg_ref() {
             content: None,
             nontransmittable: false,
             entry_id: false,
+            message_class: None,
+            result: H::S_OK,
         },
     );
     t.only_warning("SM-5");
@@ -863,6 +923,7 @@ fn sm7_sm8_sm9_sm10_sm11_message_content() {
             Body::MessageRecipients {
                 msg: IN1,
                 complete: false,
+                result: H::S_OK,
             },
         )
         .ev(
@@ -872,10 +933,24 @@ fn sm7_sm8_sm9_sm10_sm11_message_content() {
                 content: None,
                 nontransmittable: true,
                 entry_id: true,
+                message_class: None,
+                result: H::S_OK,
             },
         )
-        .ev(SP, Body::SaveChanges { msg: IN1 })
-        .ev(SP, Body::SaveChanges { msg: IN1 })
+        .ev(
+            SP,
+            Body::SaveChanges {
+                msg: IN1,
+                result: H::S_OK,
+            },
+        )
+        .ev(
+            SP,
+            Body::SaveChanges {
+                msg: IN1,
+                result: H::S_OK,
+            },
+        )
         .ev(SP, Body::MessageRelease { msg: IN1 });
     assert_eq!(t.errors(), vec!["SM-7", "SM-9", "SM-10", "SM-11"]);
     assert_eq!(
@@ -1167,7 +1242,13 @@ fn yld3_yld4_yield_cancel() {
                 result: H::MAPI_W_CANCEL_MESSAGE,
             },
         )
-        .ev(SP, Body::MessageRead { msg: M1 })
+        .ev(
+            SP,
+            Body::MessageRead {
+                msg: M1,
+                result: H::S_OK,
+            },
+        )
         .ev(SP, ret(Method::SubmitMessage, H::S_OK));
     assert_eq!(t.errors(), vec!["YLD-4"]);
     assert_eq!(t.warnings(), vec!["YLD-4"]);
@@ -1372,6 +1453,7 @@ fn transmit(msg: MsgId, nontransmittable: bool, taken: bool) -> Body {
         taken,
         had_nontransmittable: true,
         had_taken: true,
+        result: H::S_OK,
     }
 }
 

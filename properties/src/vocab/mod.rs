@@ -27,6 +27,7 @@ mod message;
 mod props;
 mod spooler_notify;
 mod status;
+mod store_logoff;
 mod transport_notify;
 
 #[cfg(test)]
@@ -41,6 +42,7 @@ pub use message::{EndMessageFlags, SubmitFlags};
 pub use props::PropTag;
 pub use spooler_notify::SpoolerNotifyFlags;
 pub use status::{ResourceMethods, RowColumns, StatusCode, StatusRowFlags};
+pub use store_logoff::StoreLogoffFlags;
 pub use transport_notify::{Requested, TransportNotifyFlags};
 
 /// Shared behaviour of every MAPI flag word (a `bitflags` type over `u32`).

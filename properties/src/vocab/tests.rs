@@ -58,6 +58,7 @@ fn every_flag_type_is_consistent() {
     check_type::<StatusRowFlags>();
     check_type::<LogonFlags>();
     check_type::<LogoffFlags>();
+    check_type::<StoreLogoffFlags>();
     check_type::<DeinitFlags>();
     check_type::<SubmitFlags>();
     check_type::<EndMessageFlags>();
