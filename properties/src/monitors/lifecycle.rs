@@ -271,11 +271,9 @@ fn directions_ended<S: Sink<Rid>>(cx: &mut Cx<'_, S>, what: &str) {
 fn after_end<S: Sink<Rid>>(cx: &mut Cx<'_, S>) {
     let s = cx.s;
     let body = cx.ev.body;
-    let what = crate::render::describe(cx.ev);
-    let what = what.trim();
     if s.track.flags.contains(L::LOGON_NO_CONNECT) {
         require!(cx, Rid::Life16, !matches!(body, Body::Transmit { .. }), Provider,
-            "{what} on a logon opened with LOGON_NO_CONNECT; the provider makes no connection to other messaging systems (LIFE-16)");
+            "{} on a logon opened with LOGON_NO_CONNECT; the provider makes no connection to other messaging systems (LIFE-16)", crate::render::describe(cx.ev).trim());
     }
     let support_call = matches!(
         body,
@@ -288,10 +286,10 @@ fn after_end<S: Sink<Rid>>(cx: &mut Cx<'_, S>) {
     );
     if s.track.released_without_logoff && s.track.release_returned {
         require!(cx, Rid::Life34, false, Provider,
-            "{what} after the spooler released the logon without TransportLogoff; that Release ends the logon like a logoff (LIFE-34)");
+            "{} after the spooler released the logon without TransportLogoff; that Release ends the logon like a logoff (LIFE-34)", crate::render::describe(cx.ev).trim());
     } else if s.track.support_released && support_call {
         require!(cx, Rid::Life30, false, Provider,
-            "{what} after the provider released its support object; the support object is released last (LIFE-30)");
+            "{} after the provider released its support object; the support object is released last (LIFE-30)", crate::render::describe(cx.ev).trim());
     } else if s.track.logged_off {
         let transfer = matches!(
             body,
@@ -306,6 +304,6 @@ fn after_end<S: Sink<Rid>>(cx: &mut Cx<'_, S>) {
                 | Body::ModifyStatusRow { .. }
         );
         require!(cx, Rid::Life29, !transfer, Provider,
-            "{what} after TransportLogoff returned; the provider stops processing when logged off (LIFE-29)");
+            "{} after TransportLogoff returned; the provider stops processing when logged off (LIFE-29)", crate::render::describe(cx.ev).trim());
     }
 }

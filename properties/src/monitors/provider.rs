@@ -179,17 +179,13 @@ pub(super) fn check<S: Sink<Rid>>(cx: &mut Cx<'_, S>) {
             let bit = 1u16 << i;
             let other = first(|j| j != i && p.flushing & (1 << j) != 0);
             let again = p.fq_started & bit != 0;
-            let msg = match other {
-                Some(j) => format!("FlushQueues on logon {i} while logon {j} is still in its flush cycle; a spooler-driven flush visits transports one at a time"),
-                None => format!("a second FlushQueues on logon {i} while the flush cycle its first one started is not over; one FlushQueues per flush operation"),
-            };
-            require!(
-                cx,
-                Rid::Fq6,
-                other.is_none() && !again,
-                Spooler,
-                "{msg} (FQ-6)"
-            );
+            require!(cx, Rid::Fq6, other.is_none(), Spooler,
+                "FlushQueues on logon {i} while logon {} is still in its flush cycle; a spooler-driven flush visits transports one at a time (FQ-6)",
+                other.unwrap_or(0));
+            if other.is_none() {
+                require!(cx, Rid::Fq6, !again, Spooler,
+                    "a second FlushQueues on logon {i} while the flush cycle its first one started is not over; one FlushQueues per flush operation (FQ-6)");
+            }
         }
         Body::ShowUi { .. } => {
             require!(cx, Rid::Svc7, !p.nt_service, Provider,
