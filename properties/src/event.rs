@@ -162,6 +162,8 @@ pub enum Method {
 impl Method {
     /// Entry points of the provider object rather than of one logon: their events are judged
     /// against the provider's lifecycle (LIFE-1..LIFE-5, LIFE-20, LIFE-21, LIFE-31, LIFE-33).
+    /// `Release` is shared by the logon and the provider object: [`Body::is_provider_level`]
+    /// tells a call apart, and a return goes to the call it answers.
     pub const fn is_provider_level(self) -> bool {
         matches!(self, Method::ProviderInit | Method::Shutdown)
     }
@@ -274,7 +276,12 @@ pub enum Body {
         flags: LogoffFlags,
     },
     /// `IXPProvider::Shutdown(&ulFlags)` (LIFE-31, LIFE-33).
-    Shutdown,
+    Shutdown {
+        /// `*lpulFlags` on entry: 0, DEINIT_NORMAL or DEINIT_HURRY (LIFE-33, AMB-19). Omitted
+        /// when 0 (traces written before the field existed read as 0).
+        #[serde(default, skip_serializing_if = "is_zero_word")]
+        flags: Word,
+    },
     /// `IXPLogon::RegisterOptions`: deprecated, never called by the spooler (LIFE-37).
     RegisterOptions,
     /// The spooler's `Release` of the logon object (LIFE-32, LIFE-34) or the provider object
@@ -606,7 +613,7 @@ impl Body {
             Body::ValidateState { .. } => Method::ValidateState,
             Body::OpenStatusEntry { .. } => Method::OpenStatusEntry,
             Body::TransportLogoff { .. } => Method::TransportLogoff,
-            Body::Shutdown => Method::Shutdown,
+            Body::Shutdown { .. } => Method::Shutdown,
             Body::ProviderInit { .. } => Method::ProviderInit,
             Body::RegisterOptions => Method::RegisterOptions,
             Body::Release { .. } => Method::Release,
@@ -615,6 +622,22 @@ impl Body {
             Body::StatusSettingsDialog => Method::StatusSettingsDialog,
             _ => return None,
         })
+    }
+
+    /// An event about the provider object rather than one logon: `XPProviderInit`, `Shutdown`,
+    /// `Release` of the provider object, and MAPI's MSG_SERVICE_CONFIGURE (LIFE-1..LIFE-4,
+    /// LIFE-21, LIFE-31, LIFE-33). Their returns are routed by the open call they answer
+    /// ([`crate::judge::observe_event`]).
+    pub fn is_provider_level(&self) -> bool {
+        matches!(
+            self,
+            Body::ProviderInit { .. }
+                | Body::Shutdown { .. }
+                | Body::Release {
+                    object: Released::Provider
+                }
+                | Body::ServiceConfigure
+        )
     }
 
     /// A call from the provider into a harness-owned object (support object, message object,

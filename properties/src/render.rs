@@ -62,7 +62,7 @@ pub fn describe(ev: &Event) -> String {
         ),
         Body::ServiceConfigure => "MAPI: service entry(MSG_SERVICE_CONFIGURE)".into(),
         Body::TransportLogoff { flags } => format!("TransportLogoff({})", flags.describe()),
-        Body::Shutdown => "Shutdown()".into(),
+        Body::Shutdown { flags } => format!("Shutdown(0x{:X})", flags.0),
         Body::Return {
             method,
             hr,

@@ -8,8 +8,10 @@
 
 pub mod copy_vec;
 pub mod duties;
+pub mod provider;
 pub mod session;
 pub mod status_flow;
+pub mod track;
 
 use serde::Serialize;
 use std::fmt;
@@ -19,6 +21,7 @@ use crate::grading::Graded;
 use crate::monitors;
 use crate::rule_set::RuleId;
 use crate::rules::Rid;
+pub use provider::{observe_event, ProviderState};
 pub use session::Session;
 
 /// How bad a finding is (SPEC's grading, [`crate::grading`]).
@@ -219,9 +222,11 @@ pub enum TraceError {
     },
 }
 
-/// Monitors plus remembered state for every logon of one run.
+/// Monitors plus remembered state for the provider object and every logon of one run.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Judge {
+    /// The provider object (LIFE-1..LIFE-5, LIFE-20, LIFE-21, LIFE-31..LIFE-33, SVC-7, FQ-6).
+    pub provider: ProviderState,
     /// One session per logon index.
     pub sessions: Vec<Session>,
 }
@@ -232,14 +237,16 @@ impl Judge {
         Judge::default()
     }
 
-    /// Judges one event, then remembers it.
+    /// Judges one event, then remembers it: provider-level monitors on every event,
+    /// provider-level calls and their returns to [`Judge::provider`], everything else to the
+    /// session of `ev.logon` ([`observe_event`]).
     pub fn observe<S: Sink<Rid>>(
         &mut self,
         cfg: &Settings,
         ev: &Event,
         out: &mut S,
     ) -> Result<(), TraceError> {
-        if ev.logon > 15 {
+        if ev.logon as usize >= provider::MAX_LOGONS {
             return Err(TraceError::LogonIndex {
                 seq: ev.seq,
                 logon: ev.logon,
@@ -249,12 +256,15 @@ impl Judge {
         if self.sessions.len() <= i {
             self.sessions.resize_with(i + 1, Session::default);
         }
-        self.sessions[i].observe(cfg, ev, out)
+        observe_event(&mut self.provider, &mut self.sessions[i], cfg, ev, out)
     }
 }
 
 impl Session {
-    /// Judges one event against this logon's state, then remembers it.
+    /// Judges one event against this logon's state alone, then remembers it. The provider
+    /// object is unknown here: provider-level rules are not judged and provider-level calls are
+    /// kept as this logon's open calls. Engines that see provider-level events use
+    /// [`observe_event`] (or [`Judge`]) instead.
     pub fn observe<S: Sink<Rid>>(
         &mut self,
         cfg: &Settings,
@@ -264,13 +274,18 @@ impl Session {
         if let Body::Return { method, .. } = ev.body {
             check_return_shape(self, ev.seq, ev.thread, method)?;
         }
-        monitors::check(self, cfg, ev, out);
+        monitors::check(&ProviderState::default(), self, cfg, ev, out);
         self.apply(ev);
         Ok(())
     }
 }
 
-fn check_return_shape(s: &Session, seq: u64, th: Thread, method: Method) -> Result<(), TraceError> {
+pub(crate) fn check_return_shape(
+    s: &Session,
+    seq: u64,
+    th: Thread,
+    method: Method,
+) -> Result<(), TraceError> {
     match s.frame(th) {
         None => Err(TraceError::ReturnWithoutCall {
             seq,

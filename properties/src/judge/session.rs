@@ -6,6 +6,7 @@
 
 use super::copy_vec::CopyVec;
 use super::status_flow::StatusFlow;
+pub use super::track::LogonTrack;
 
 use crate::event::{Body, Event, Method, MsgId, NotifyData, Thread};
 use crate::vocab::{
@@ -210,6 +211,11 @@ pub struct Frame {
     pub critical: bool,
     /// Flush directions this call requested (bit 0 inbound, bit 1 outbound) (TN-8, FQ-2).
     pub flush_requested: u8,
+    /// The provider displayed a dialog during this call (LIFE-17, LIFE-19, FQ-5, VS-12, SVC-7).
+    pub ui_shown: bool,
+    /// The call began after the provider called MakeInvalid on the logon: it must answer
+    /// MAPI_E_INVALID_OBJECT (LIFE-36).
+    pub invalidated: bool,
 }
 
 /// What a cancel names.
@@ -274,6 +280,9 @@ pub struct Session {
     /// Flush origins, the FlushQueues sequence and pending provider/spooler duties (FQ-*,
     /// SPN-5, SPN-9; [`super::duties`]).
     pub duties: super::duties::Duties,
+    /// The logon's own lifecycle facts: input flags, failure, logoff, release, invalidation,
+    /// support release, the NEWMAIL signal (LIFE-10..LIFE-36, [`LogonTrack`]).
+    pub track: LogonTrack,
 }
 
 /// Index of the inbound / outbound flush direction in [`Session::flush`].
@@ -380,6 +389,13 @@ impl Session {
         flow.apply(self, ev);
         self.status_flow = flow;
         self.apply_duties(ev);
+        let top = self.frame(ev.thread).map(|f| f.method);
+        self.apply_contract(ev);
+        let (inbound, signalled) = (self.inbound, self.inb.signalled);
+        self.track.apply(ev, top, inbound, signalled);
+    }
+
+    fn apply_contract(&mut self, ev: &Event) {
         let th = ev.thread;
         // Harness calls count toward the cancel bounds of the entry point running on this thread.
         if ev.body.is_harness_call() {
@@ -469,7 +485,7 @@ impl Session {
             | Body::Idle { .. }
             | Body::ValidateState { .. }
             | Body::OpenStatusEntry { .. }
-            | Body::Shutdown
+            | Body::Shutdown { .. }
             | Body::ProviderInit { .. }
             | Body::RegisterOptions
             | Body::Release { .. }
@@ -490,11 +506,13 @@ impl Session {
             Body::SpoolerNotify {
                 flags, entry_id, ..
             } => self.on_spooler_notify(th, flags, entry_id),
-            Body::MakeInvalid
-            | Body::SupportRelease
-            | Body::ShowUi { .. }
-            | Body::ServiceConfigure
-            | Body::StoreLogoff { .. } => {}
+            Body::StoreLogoff { .. } => {}
+            Body::ShowUi { .. } => {
+                if let Some(f) = self.frame_mut(th) {
+                    f.ui_shown = true;
+                }
+            }
+            Body::MakeInvalid | Body::SupportRelease | Body::ServiceConfigure => {}
             Body::SpoolerYield { result, .. } => {
                 if result == HResult::MAPI_W_CANCEL_MESSAGE {
                     if let Some(f) = self.frame_mut(th) {
@@ -589,6 +607,8 @@ impl Session {
             after_yield_cancel: 0,
             critical: false,
             flush_requested: 0,
+            ui_shown: false,
+            invalidated: self.track.invalid,
         });
         self.frames.last_mut().expect("just pushed")
     }

@@ -11,13 +11,14 @@ mod inbound;
 mod lifecycle;
 mod notify;
 mod outbound;
+mod provider;
 mod signals;
 mod status_object;
 mod support;
 mod validate;
 
 use crate::event::Event;
-use crate::judge::{Session, Settings, Sink};
+use crate::judge::{ProviderState, Session, Settings, Sink};
 use crate::rules::Rid;
 
 /// Evaluates `$ok` as a check of `$rule`; on failure reports an error blamed on `$blame`.
@@ -63,15 +64,23 @@ pub(crate) use {graded, require};
 
 /// What one check sees.
 pub(crate) struct Cx<'a, S: Sink<Rid>> {
+    /// The provider object (default when the engine judges a logon alone).
+    pub p: &'a ProviderState,
     pub s: &'a Session,
     pub cfg: &'a Settings,
     pub ev: &'a Event,
     pub out: &'a mut S,
 }
 
-/// Runs every monitor on `ev`, judged against the state before it.
-pub(crate) fn check<S: Sink<Rid>>(s: &Session, cfg: &Settings, ev: &Event, out: &mut S) {
-    let mut cx = Cx { s, cfg, ev, out };
+/// Runs every logon-level monitor on `ev`, judged against the state before it.
+pub(crate) fn check<S: Sink<Rid>>(
+    p: &ProviderState,
+    s: &Session,
+    cfg: &Settings,
+    ev: &Event,
+    out: &mut S,
+) {
+    let mut cx = Cx { p, s, cfg, ev, out };
     lifecycle::check(&mut cx);
     notify::check(&mut cx);
     cancel::check(&mut cx);
@@ -86,12 +95,27 @@ pub(crate) fn check<S: Sink<Rid>>(s: &Session, cfg: &Settings, ev: &Event, out: 
     flow::check(&mut cx);
 }
 
+/// Runs the provider-level monitors on `ev` (every event, provider-level or not), judged
+/// against the provider object and the event's logon before it.
+pub(crate) fn check_provider<S: Sink<Rid>>(
+    p: &ProviderState,
+    s: &Session,
+    cfg: &Settings,
+    ev: &Event,
+    out: &mut S,
+) {
+    let mut cx = Cx { p, s, cfg, ev, out };
+    provider::check(&mut cx);
+}
+
 #[cfg(test)]
 mod testkit;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
 mod tests_flush;
+#[cfg(test)]
+mod tests_life;
 #[cfg(test)]
 mod tests_signals;
 #[cfg(test)]

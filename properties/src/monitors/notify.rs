@@ -85,6 +85,11 @@ fn on_return<S: Sink<Rid>>(cx: &mut Cx<'_, S>, hr: HResult, out: Option<u32>) {
             "TransportNotify returned *lpulFlags = {} but was called with {}; flags must come back unchanged (TN-1)",
             F::from_raw(out).describe(), given.describe());
     }
+    if frame.invalidated {
+        // The logon was invalidated with MakeInvalid before this call: it answers
+        // MAPI_E_INVALID_OBJECT and does nothing (LIFE-36), so TN-2 and the row rules do not apply.
+        return;
+    }
     graded!(
         cx,
         Rid::Tn2,

@@ -24,6 +24,8 @@ pub(crate) struct T {
     pub(crate) c: Collect,
     pub(crate) seq: u64,
     pub(crate) cfg: Settings,
+    /// The logon index the next events name (`Event::logon`).
+    pub(crate) logon: u8,
 }
 
 pub(crate) fn ret(method: Method, hr: H) -> Body {
@@ -59,11 +61,13 @@ impl T {
             c: Collect::new(),
             seq: 0,
             cfg: Settings::default(),
+            logon: 0,
         }
     }
 
     pub(crate) fn ev(&mut self, thread: Thread, body: Body) -> &mut T {
-        let e = Event::new(self.seq, thread, body);
+        let mut e = Event::new(self.seq, thread, body);
+        e.logon = self.logon;
         self.seq += 1;
         self.judge
             .observe(&self.cfg, &e, &mut self.c)
@@ -74,8 +78,32 @@ impl T {
     /// TransportLogon(NO_INBOUND|NO_OUTBOUND) creating the row, returning LOGON_SP_POLL;
     /// AddressTypes; BEGIN_INBOUND|BEGIN_OUTBOUND with the row updated.
     pub(crate) fn active() -> T {
+        let mut t = T::logged_on(L::LOGON_SP_POLL);
+        t.notify(
+            F::NOTIFY_BEGIN_INBOUND | F::NOTIFY_BEGIN_OUTBOUND,
+            None,
+            Some(ENABLED),
+        );
+        t
+    }
+
+    /// TransportLogon(NO_INBOUND|NO_OUTBOUND) creating the row, returning `caps`; AddressTypes.
+    /// Both directions are still disabled.
+    pub(crate) fn logged_on(caps: L) -> T {
         let mut t = T::new();
-        t.ev(
+        t.logon_with(caps);
+        t
+    }
+
+    /// Names logon index `i` in the events that follow.
+    pub(crate) fn on(&mut self, i: u8) -> &mut T {
+        self.logon = i;
+        self
+    }
+
+    /// [`T::logged_on`] on this trace's current logon index ([`T::on`]).
+    pub(crate) fn logon_with(&mut self, caps: L) -> &mut T {
+        self.ev(
             SP,
             Body::TransportLogon {
                 flags: L::LOGON_NO_INBOUND | L::LOGON_NO_OUTBOUND,
@@ -92,18 +120,29 @@ impl T {
                 result: crate::vocab::HResult::S_OK,
             },
         )
-        .ev(
-            SP,
-            ret_flags(Method::TransportLogon, H::S_OK, L::LOGON_SP_POLL.raw()),
-        )
+        .ev(SP, ret_flags(Method::TransportLogon, H::S_OK, caps.raw()))
         .ev(SP, Body::AddressTypes)
-        .ev(SP, ret(Method::AddressTypes, H::S_OK));
-        t.notify(
-            F::NOTIFY_BEGIN_INBOUND | F::NOTIFY_BEGIN_OUTBOUND,
-            None,
-            Some(ENABLED),
-        );
-        t
+        .ev(SP, ret(Method::AddressTypes, H::S_OK))
+    }
+
+    /// What a conforming spooler does before TransportLogoff (LIFE-35): END_INBOUND|END_OUTBOUND
+    /// for the directions still enabled (none after NOTIFY_CRITICAL_ERROR), the provider clearing their ENABLED bits in its row.
+    pub(crate) fn end_traffic(&mut self) -> &mut T {
+        let s = &self.judge.sessions[self.logon as usize];
+        let mut flags = F::empty();
+        if s.inbound {
+            flags |= F::NOTIFY_END_INBOUND;
+        }
+        if s.outbound {
+            flags |= F::NOTIFY_END_OUTBOUND;
+        }
+        // After NOTIFY_CRITICAL_ERROR only TransportLogoff follows (SPN-7, LIFE-35).
+        if flags.is_empty() || s.life == crate::judge::session::Life::Critical {
+            return self;
+        }
+        let r = s.row.unwrap_or(St::STATUS_AVAILABLE)
+            - (St::STATUS_INBOUND_ENABLED | St::STATUS_OUTBOUND_ENABLED);
+        self.notify(flags, None, Some(r))
     }
 
     pub(crate) fn notify(

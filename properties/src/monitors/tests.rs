@@ -5,8 +5,8 @@ use crate::event::{Body, Event, Method, MsgId, NotifyData, Thread, Word};
 use crate::rules::Rid;
 use crate::vocab::{
     EndMessageFlags as E, FlagWord, FlushFlags, HResult as H, LogoffFlags, LogonFlags as L,
-    SpoolerNotifyFlags as N, StatusCode as St, StatusRowFlags, SubmitFlags,
-    TransportNotifyFlags as F, ValidateStateFlags,
+    SpoolerNotifyFlags as N, StatusCode as St, SubmitFlags, TransportNotifyFlags as F,
+    ValidateStateFlags,
 };
 
 /// One conforming session touching every monitor's quiet path.
@@ -268,25 +268,7 @@ fn tn2_non_s_ok_is_a_warning() {
 
 #[test]
 fn tn6_tn14_stat4_no_row_update() {
-    let mut t = T::new();
-    t.ev(
-        SP,
-        Body::TransportLogon {
-            flags: L::LOGON_NO_INBOUND | L::LOGON_NO_OUTBOUND,
-        },
-    )
-    .ev(
-        SP,
-        Body::ModifyStatusRow {
-            flags: StatusRowFlags::empty(),
-            status: St::STATUS_AVAILABLE,
-            columns: None,
-            resource_methods: None,
-            remote_validate_ok: None,
-            result: crate::vocab::HResult::S_OK,
-        },
-    )
-    .ev(SP, ret_flags(Method::TransportLogon, H::S_OK, 0));
+    let mut t = T::logged_on(L::empty());
     t.notify(
         F::NOTIFY_BEGIN_INBOUND | F::NOTIFY_BEGIN_OUTBOUND,
         None,
@@ -353,29 +335,8 @@ fn tn4_submit_after_abort_submit() {
 
 #[test]
 fn tn5_tn22_poll_outside_inbound_window() {
-    let mut t = T::new();
-    t.ev(
-        SP,
-        Body::TransportLogon {
-            flags: L::LOGON_NO_INBOUND,
-        },
-    )
-    .ev(
-        SP,
-        Body::ModifyStatusRow {
-            flags: StatusRowFlags::empty(),
-            status: St::STATUS_AVAILABLE,
-            columns: None,
-            resource_methods: None,
-            remote_validate_ok: None,
-            result: crate::vocab::HResult::S_OK,
-        },
-    )
-    .ev(
-        SP,
-        ret_flags(Method::TransportLogon, H::S_OK, L::LOGON_SP_POLL.raw()),
-    )
-    .poll(0);
+    let mut t = T::logged_on(L::LOGON_SP_POLL);
+    t.poll(0);
     t.only("TN-5");
     let mut t = T::active();
     t.notify(
@@ -438,6 +399,11 @@ fn tn12_tn23_flush_bit_left_set_at_logoff() {
         Some(ENABLED | St::STATUS_INBOUND_FLUSH),
     );
     t.notify(F::NOTIFY_END_INBOUND_FLUSH, None, None);
+    t.notify(
+        F::NOTIFY_END_INBOUND | F::NOTIFY_END_OUTBOUND,
+        None,
+        Some(St::STATUS_AVAILABLE | St::STATUS_INBOUND_FLUSH),
+    );
     t.ev(
         SP,
         Body::TransportLogoff {
@@ -463,26 +429,8 @@ fn tn16_outbound_flush_bit_left_set_before_next_begin() {
 
 #[test]
 fn tn13_tn24_submit_outside_outbound_window() {
-    let mut t = T::new();
-    t.ev(
-        SP,
-        Body::TransportLogon {
-            flags: L::LOGON_NO_OUTBOUND,
-        },
-    )
-    .ev(
-        SP,
-        Body::ModifyStatusRow {
-            flags: StatusRowFlags::empty(),
-            status: St::STATUS_AVAILABLE,
-            columns: None,
-            resource_methods: None,
-            remote_validate_ok: None,
-            result: crate::vocab::HResult::S_OK,
-        },
-    )
-    .ev(SP, ret_flags(Method::TransportLogon, H::S_OK, 0))
-    .submit_ok(M1, 5);
+    let mut t = T::logged_on(L::empty());
+    t.submit_ok(M1, 5);
     t.only("TN-13");
     let mut t = T::active();
     t.notify(
@@ -630,6 +578,11 @@ fn tn25_tn26_def6_deferred_cancel_shapes() {
     assert!(t.errors().contains(&"TN-25"));
     let mut t = T::active();
     t.submit_ok(M1, 5).end(5, E::END_DONT_RESEND);
+    t.notify(
+        F::NOTIFY_END_INBOUND | F::NOTIFY_END_OUTBOUND,
+        None,
+        Some(St::STATUS_AVAILABLE),
+    );
     t.ev(
         SP,
         Body::TransportLogoff {
@@ -1006,20 +959,7 @@ fn sm14_success_code_other_than_s_ok() {
 
 #[test]
 fn poll1_poll2_poll3() {
-    let mut t = T::new();
-    t.ev(SP, Body::TransportLogon { flags: L::empty() })
-        .ev(
-            SP,
-            Body::ModifyStatusRow {
-                flags: StatusRowFlags::empty(),
-                status: St::STATUS_AVAILABLE,
-                columns: None,
-                resource_methods: None,
-                remote_validate_ok: None,
-                result: crate::vocab::HResult::S_OK,
-            },
-        )
-        .ev(SP, ret_flags(Method::TransportLogon, H::S_OK, 0));
+    let mut t = T::logged_on(L::empty());
     t.notify(
         F::NOTIFY_BEGIN_INBOUND,
         None,
@@ -1035,16 +975,17 @@ fn poll1_poll2_poll3() {
     t.only("POLL-3");
 }
 
+/// A missing row is LIFE-23's (tests_life.rs); STAT-1 is the create-once/update-later flag.
 #[test]
-fn stat1_row_missing_or_update_first() {
+fn stat1_row_update_first() {
     let mut t = T::new();
-    t.ev(SP, Body::TransportLogon { flags: L::empty() })
-        .ev(SP, ret_flags(Method::TransportLogon, H::S_OK, 0));
-    t.notify(F::NOTIFY_BEGIN_INBOUND, None, None);
-    assert!(t.errors().contains(&"STAT-1"));
-    let mut t = T::new();
-    t.ev(SP, Body::TransportLogon { flags: L::empty() })
-        .ev(SP, row(St::STATUS_AVAILABLE));
+    t.ev(
+        SP,
+        Body::TransportLogon {
+            flags: L::LOGON_NO_INBOUND | L::LOGON_NO_OUTBOUND,
+        },
+    )
+    .ev(SP, row(St::STATUS_AVAILABLE));
     t.only("STAT-1");
 }
 
@@ -1149,26 +1090,8 @@ fn spn7_call_after_critical_error() {
 
 #[test]
 fn spn10_start_message_after_newmail_outside_window() {
-    let mut t = T::new();
+    let mut t = T::logged_on(L::empty());
     t.ev(
-        SP,
-        Body::TransportLogon {
-            flags: L::LOGON_NO_INBOUND,
-        },
-    )
-    .ev(
-        SP,
-        Body::ModifyStatusRow {
-            flags: StatusRowFlags::empty(),
-            status: St::STATUS_AVAILABLE,
-            columns: None,
-            resource_methods: None,
-            remote_validate_ok: None,
-            result: crate::vocab::HResult::S_OK,
-        },
-    )
-    .ev(SP, ret_flags(Method::TransportLogon, H::S_OK, 0))
-    .ev(
         PT,
         Body::SpoolerNotify {
             flags: N::NOTIFY_NEWMAIL,
@@ -1184,26 +1107,8 @@ fn spn10_start_message_after_newmail_outside_window() {
     t.start(IN1);
     // BEGIN_INBOUND does not revive a NEWMAIL the spooler ignored (AMB-23): SM-1, no signal.
     t.only("SM-1");
-    let mut t = T::new();
+    let mut t = T::logged_on(L::empty());
     t.ev(
-        SP,
-        Body::TransportLogon {
-            flags: L::LOGON_NO_INBOUND,
-        },
-    )
-    .ev(
-        SP,
-        Body::ModifyStatusRow {
-            flags: StatusRowFlags::empty(),
-            status: St::STATUS_AVAILABLE,
-            columns: None,
-            resource_methods: None,
-            remote_validate_ok: None,
-            result: crate::vocab::HResult::S_OK,
-        },
-    )
-    .ev(SP, ret_flags(Method::TransportLogon, H::S_OK, 0))
-    .ev(
         PT,
         Body::SpoolerNotify {
             flags: N::NOTIFY_NEWMAIL,

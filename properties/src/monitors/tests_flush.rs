@@ -30,13 +30,14 @@ impl T {
     }
 
     fn logoff(&mut self) -> &mut T {
-        self.ev(
-            SP,
-            Body::TransportLogoff {
-                flags: LogoffFlags::empty(),
-            },
-        )
-        .ev(SP, ret(Method::TransportLogoff, H::S_OK))
+        self.end_traffic()
+            .ev(
+                SP,
+                Body::TransportLogoff {
+                    flags: LogoffFlags::empty(),
+                },
+            )
+            .ev(SP, ret(Method::TransportLogoff, H::S_OK))
     }
 
     #[track_caller]

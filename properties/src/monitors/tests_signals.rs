@@ -23,13 +23,14 @@ fn blamed(t: &T, rule: &str, blame: Blame) {
 }
 
 fn logoff(t: &mut T) {
-    t.ev(
-        SP,
-        Body::TransportLogoff {
-            flags: LogoffFlags::empty(),
-        },
-    )
-    .ev(SP, ret(Method::TransportLogoff, H::S_OK));
+    t.end_traffic()
+        .ev(
+            SP,
+            Body::TransportLogoff {
+                flags: LogoffFlags::empty(),
+            },
+        )
+        .ev(SP, ret(Method::TransportLogoff, H::S_OK));
 }
 
 /// A logon whose provider returned `caps` and created its row with `columns`.
