@@ -225,6 +225,7 @@ fn stuck(
             rule,
             seq: e.seq,
             severity: Severity::Error,
+            graded: None,
             blame: Blame::Provider,
             message: message.clone(),
         })

@@ -7,7 +7,6 @@ use xpcheck_properties::event::Event;
 use xpcheck_properties::judge::{Finding, Severity};
 use xpcheck_properties::render;
 use xpcheck_properties::report::{Counterexample, Coverage, Report, Stats, Status, Tally};
-use xpcheck_properties::rule_set::RuleId;
 use xpcheck_properties::rules::Rid;
 
 use crate::sync::plan::{Planned, WaitKind};
