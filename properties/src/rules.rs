@@ -169,6 +169,7 @@ crate::rule_set! {
     Flow13 = "FLOW-13",
     Flow14 = "FLOW-14",
     Flow15 = "FLOW-15",
+    Flow17 = "FLOW-17",
 }
 
 impl Rid {

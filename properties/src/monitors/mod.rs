@@ -113,12 +113,12 @@ mod testkit;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
+mod tests_flow;
+#[cfg(test)]
 mod tests_flush;
 #[cfg(test)]
 mod tests_life;
 #[cfg(test)]
 mod tests_signals;
-#[cfg(test)]
-mod tests_flow;
 #[cfg(test)]
 mod tests_validate;

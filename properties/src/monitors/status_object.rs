@@ -1,4 +1,4 @@
-//! The status object: OpenStatusEntry (STAT-6), the methods the row advertises in
+//! The status object: OpenStatusEntry (STAT-6, FLOW-17: it exists), the methods the row advertises in
 //! PR_RESOURCE_METHODS (STAT-11), and `IMAPIStatus::FlushQueues` on the provider's status object
 //! (FQ-15..FQ-17, AMB-16: FLUSH_DOWNLOAD = inbound, FLUSH_UPLOAD = outbound).
 
@@ -37,9 +37,18 @@ pub(super) fn check<S: Sink<Rid>>(cx: &mut Cx<'_, S>) {
         Body::Return {
             method: Method::OpenStatusEntry,
             hr,
+            ..
+        } if hr == H::MAPI_E_NO_SUPPORT => {
+            require!(cx, Rid::Flow17, false, Provider,
+                "OpenStatusEntry answered MAPI_E_NO_SUPPORT: every transport provider implements a status object (IMAPIStatus) for its row (FLOW-17)");
+        }
+        Body::Return {
+            method: Method::OpenStatusEntry,
+            hr,
             flags: Some(obj_type),
             ..
         } if hr.is_success() => {
+            cx.out.checked(Rid::Flow17);
             require!(cx, Rid::Stat6, obj_type.0 == MAPI_STATUS, Provider,
                 "OpenStatusEntry succeeded with *lpulObjType = 0x{:X}; the status object's type is MAPI_STATUS (0xA) (STAT-6)", obj_type.0);
         }

@@ -79,8 +79,20 @@ fn conforming_flush_queues_sequence_is_quiet_and_checked() {
         },
     )
     .ev(SP, Body::MsgRefWrite { value: 5 })
-    .ev(SP, Body::MessageRead { msg: M1, result: H::S_OK })
-    .ev(SP, Body::SetResponsibility { msg: M1, result: H::S_OK })
+    .ev(
+        SP,
+        Body::MessageRead {
+            msg: M1,
+            result: H::S_OK,
+        },
+    )
+    .ev(
+        SP,
+        Body::SetResponsibility {
+            msg: M1,
+            result: H::S_OK,
+        },
+    )
     .ev(SP, ret(Method::SubmitMessage, H::S_OK))
     .end(5, E::empty());
     t.notify(F::NOTIFY_END_OUTBOUND_FLUSH, None, Some(ENABLED | IN_FLUSH));
