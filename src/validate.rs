@@ -17,10 +17,10 @@ use std::collections::VecDeque;
 use std::io::{BufRead, ErrorKind};
 use std::time::Instant;
 
-use xpcheck_properties::event::{Body, Event, TRACE_FORMAT_VERSION};
+use xpcheck_properties::event::{Event, TRACE_FORMAT_VERSION};
 use xpcheck_properties::judge::session::Life;
 use xpcheck_properties::judge::{
-    Finding, Session, Settings, Severity, Sink, TraceError, Violation,
+    observe_event, Finding, ProviderState, Session, Settings, Severity, Sink, TraceError, Violation,
 };
 use xpcheck_properties::rules::Rid;
 
@@ -171,6 +171,7 @@ struct Found {
 #[derive(Clone, Debug)]
 pub struct Validator {
     settings: Settings,
+    provider: ProviderState,
     sessions: Vec<Session>,
     tally: Tally,
     window: VecDeque<Event>,
@@ -203,8 +204,9 @@ pub struct Outcome {
     counterexamples: Vec<Found>,
     /// Calls still open when the trace ended: (logon, thread, method).
     pub open_calls: Vec<String>,
-    /// Logons that never finished TransportLogoff (obligations due by then were not judged).
-    pub not_logged_off: Vec<u8>,
+    /// Logons that never finished TransportLogoff, with what they still owed (due by then,
+    /// not judged).
+    pub not_logged_off: Vec<(u8, Vec<String>)>,
 }
 
 impl Validator {
@@ -212,6 +214,7 @@ impl Validator {
     pub fn new(settings: Settings) -> Validator {
         Validator {
             settings,
+            provider: ProviderState::default(),
             sessions: Vec::new(),
             tally: Tally::new(),
             window: VecDeque::with_capacity(WINDOW),
@@ -260,17 +263,16 @@ impl Validator {
         if self.sessions.len() <= i {
             self.sessions.resize_with(i + 1, Session::default);
         }
-        let s = &mut self.sessions[i];
-        if matches!(ev.body, Body::TransportLogon { .. })
-            && s.life == Life::Gone
-            && s.frames.is_empty()
-        {
-            // The index is reused by a new IXPLogon object.
-            *s = Session::default();
-        }
         self.tally.current.clear();
-        s.observe(&self.settings, &ev, &mut self.tally)
-            .map_err(|e| err(line, InputErrorKind::Shape(e)))?;
+        // A TransportLogon on an index whose logon is over starts a new IXPLogon there.
+        observe_event(
+            &mut self.provider,
+            &mut self.sessions[i],
+            &self.settings,
+            &ev,
+            &mut self.tally,
+        )
+        .map_err(|e| err(line, InputErrorKind::Shape(e)))?;
         self.last_seq = Some(ev.seq);
         self.events += 1;
         if self.window.len() == WINDOW {
@@ -316,8 +318,8 @@ impl Validator {
                     f.thread.name()
                 ));
             }
-            if !matches!(s.life, Life::Idle | Life::Gone) {
-                not_logged_off.push(i as u8);
+            if !matches!(s.life, Life::Idle | Life::Gone) && !s.track.released {
+                not_logged_off.push((i as u8, s.open_obligations()));
             }
         }
         Ok(Outcome {
@@ -571,12 +573,17 @@ pub fn validate_report(trace: &str, o: Outcome, seconds: f64) -> Report {
                 .into(),
         );
     }
-    if !o.not_logged_off.is_empty() {
-        let list: Vec<String> = o.not_logged_off.iter().map(|l| l.to_string()).collect();
-        notes.push(format!(
-            "logon(s) {} did not finish TransportLogoff: obligations due by logoff (TN-12, TN-23: clear the flush bits) were not judged",
-            list.join(", ")
-        ));
+    for (logon, owed) in &o.not_logged_off {
+        if owed.is_empty() {
+            notes.push(format!(
+                "the trace stops before logon {logon}'s TransportLogoff returned; it owed nothing due by then"
+            ));
+        } else {
+            notes.push(format!(
+                "the trace stops before logon {logon}'s TransportLogoff returned; due by then, not judged: {}",
+                owed.join("; ")
+            ));
+        }
     }
     if o.total_findings > o.findings.len() as u64 {
         notes.push(format!(

@@ -354,6 +354,9 @@ pub fn observe_event<S: Sink<Rid>>(
             Route::Logon => super::check_return_shape(session, ev.seq, ev.thread, method)?,
         }
     }
+    if route == Route::Logon {
+        super::check_possible(session, ev)?;
+    }
     if route == Route::Logon
         && matches!(ev.body, Body::TransportLogon { .. })
         && session.frames.is_empty()
