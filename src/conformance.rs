@@ -10,21 +10,26 @@
 
 use std::ops::Range;
 
-use xpcheck_sim::api::ProviderFactory;
+use xpcheck_properties::vocab::{HResult, LogonFlags};
+use xpcheck_sim::api::{ProviderFactory, Support, Wire};
 use xpcheck_sim::SimOptions;
 
 use crate::sim_run::{run_sim_with, sim_config, SimReport};
 
 /// Runs the simulation suite on `factory` for the given seeds with the standard spooler
 /// configuration; returns per-rule verdicts and the first counterexample of each violated rule.
-pub fn check(name: &'static str, factory: ProviderFactory, seeds: Range<u64>) -> SimReport {
+pub fn check(
+    name: &'static str,
+    factory: impl Into<ProviderFactory>,
+    seeds: Range<u64>,
+) -> SimReport {
     check_with(name, factory, seeds, &SimOptions::new(sim_config()))
 }
 
 /// Like [`check`] with explicit simulator options.
 pub fn check_with(
     name: &'static str,
-    factory: ProviderFactory,
+    factory: impl Into<ProviderFactory>,
     seeds: Range<u64>,
     opts: &SimOptions,
 ) -> SimReport {
@@ -33,7 +38,7 @@ pub fn check_with(
 
 /// Panics with the rendered counterexamples if any seed violates a rule or crashes the provider.
 #[track_caller]
-pub fn assert_conforms(name: &'static str, factory: ProviderFactory, seeds: Range<u64>) {
+pub fn assert_conforms(name: &'static str, factory: impl Into<ProviderFactory>, seeds: Range<u64>) {
     let report = check(name, factory, seeds);
     if report.exit_code() != 0 {
         panic!("{name} does not conform:\n{}", report.render());
@@ -60,24 +65,26 @@ pub fn explore_options() -> xpcheck_sim::explore::ExploreOptions {
     }
 }
 
-/// Exhaustive stateright exploration of a provider whose logon state is a `Clone + Hash + Eq`
-/// snapshot ([`ExplorableLogon`](crate::sim::explore::ExplorableLogon)): every reachable state
-/// of the real code against the conforming spooler, with the shortest counterexample if a rule
-/// breaks.
-pub fn explore<L: xpcheck_sim::explore::ExplorableLogon>(
-    logon: xpcheck_sim::explore::LogonFactory<L>,
+/// Exhaustive exploration of real code (engine `explore` of the real code, not the CLI's
+/// `xpcheck explore`, which serves the *model* in stateright's Explorer web UI): every reachable
+/// state of a provider whose logon state is a `Clone + Hash + Eq` snapshot
+/// ([`ExplorableLogon`](crate::sim::explore::ExplorableLogon)) against the conforming spooler,
+/// breadth-first, with the shortest counterexample if a rule breaks. `logon` is the provider's
+/// TransportLogon: support object, wire and in/out flags in, the logon object out.
+pub fn exhaustive<L: xpcheck_sim::explore::ExplorableLogon>(
+    logon: impl Fn(Support, Wire, &mut LogonFlags) -> Result<L, HResult> + Send + Sync + 'static,
 ) -> xpcheck_sim::explore::ExploreReport {
-    xpcheck_sim::explore::explore(logon, explore_options())
+    xpcheck_sim::explore::explore(std::sync::Arc::new(logon), explore_options())
 }
 
-/// Panics with the rendered shortest counterexample if [`explore`] finds one, or if the run
+/// Panics with the rendered shortest counterexample if [`exhaustive`] finds one, or if the run
 /// was cut short (bounded is not passed).
 #[track_caller]
 pub fn assert_conforms_exhaustively<L: xpcheck_sim::explore::ExplorableLogon>(
     name: &str,
-    logon: xpcheck_sim::explore::LogonFactory<L>,
+    logon: impl Fn(Support, Wire, &mut LogonFlags) -> Result<L, HResult> + Send + Sync + 'static,
 ) {
-    let r = explore(logon);
+    let r = exhaustive(logon);
     if let Some((rule, events, findings)) = &r.counterexample {
         panic!(
             "{name} breaks {rule}; shortest counterexample:\n{}",
@@ -89,4 +96,41 @@ pub fn assert_conforms_exhaustively<L: xpcheck_sim::explore::ExplorableLogon>(
         "{name}: exploration cut short after {} states: incomplete, not passed",
         r.states
     );
+}
+
+/// Every loom scenario ([`crate::loom::SCENARIOS`]) on the provider `factory` builds, with
+/// [`LoomOptions::from_env`](crate::loom::LoomOptions::from_env): the default preemption bound
+/// and budgets unless `XPCHECK_LOOM_PREEMPTIONS`, `XPCHECK_LOOM_MAX_ITERATIONS` or
+/// `XPCHECK_LOOM_MAX_SECONDS` say otherwise. Only with `RUSTFLAGS="--cfg xpcheck_loom"`.
+#[cfg(xpcheck_loom)]
+pub fn loom(factory: impl Into<ProviderFactory>) -> Vec<crate::loom::LoomReport> {
+    let factory = factory.into();
+    let opts = crate::loom::LoomOptions::from_env();
+    crate::loom::SCENARIOS
+        .iter()
+        .map(|sc| crate::loom::run(sc, factory.clone(), &opts))
+        .collect()
+}
+
+/// Panics unless every loom scenario passes: with the counterexample of each violated one and
+/// the budget that cut each incomplete one (bounded is not passed). Prints each scenario's
+/// summary, including what it could not reach with this provider. Only with
+/// `RUSTFLAGS="--cfg xpcheck_loom"`.
+#[cfg(xpcheck_loom)]
+#[track_caller]
+pub fn assert_conforms_under_loom(name: &str, factory: impl Into<ProviderFactory>) {
+    let mut failed = String::new();
+    for r in loom(factory) {
+        eprintln!("{name}: {}", r.summary());
+        if r.verdict != crate::loom::LoomVerdict::Pass {
+            failed += &format!(
+                "\n{}\n{}",
+                r.summary(),
+                r.counterexample().unwrap_or_default()
+            );
+        }
+    }
+    if !failed.is_empty() {
+        panic!("{name} does not conform under loom:{failed}");
+    }
 }

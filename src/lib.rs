@@ -34,6 +34,28 @@ pub use xpcheck_sim::sync;
 #[cfg(xpcheck_loom)]
 pub use xpcheck_sim::races as loom;
 
+/// Everything a provider and its conformance tests need, in one `use xpcheck::prelude::*;`: the
+/// provider interface (`TransportProvider`, `TransportLogon`, `Support`, `Message`,
+/// `MsgRefOut`, `Wire`, `ProviderFactory`), the MAPI vocabulary (every flag word, `HResult`,
+/// `NotifyData`, `MsgId`), the synchronisation facade (`Mutex`, `Condvar`, `Section`: std
+/// normally, loom under `--cfg xpcheck_loom`), exhaustive exploration
+/// (`ExplorableLogon`, `LogonFactory`) and the [`conformance`] entry points.
+pub mod prelude {
+    pub use crate::conformance;
+    pub use xpcheck_properties::event::{MsgId, NotifyData};
+    pub use xpcheck_properties::vocab::{
+        EndMessageFlags, FlagWord, FlushFlags, HResult, IdleFlags, LogoffFlags, LogonFlags,
+        SpoolerNotifyFlags, StartMessageFlags, StatusCode, StatusRowFlags, SubmitFlags,
+        TransportNotifyFlags, ValidateStateFlags,
+    };
+    pub use xpcheck_sim::api::{
+        Message, MsgRefOut, Props, ProviderFactory, ProviderFn, Support, TransportLogon,
+        TransportProvider, Wire, WireMessage,
+    };
+    pub use xpcheck_sim::explore::{ExplorableLogon, LogonFactory};
+    pub use xpcheck_sim::sync::{Condvar, Mutex, MutexGuard, Section, SectionGuard};
+}
+
 /// The README's Rust examples run as doctests.
 #[doc = include_str!("../README.md")]
 #[cfg(doctest)]

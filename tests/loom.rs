@@ -1,5 +1,5 @@
 //! The loom suite: the built-in providers' real synchronisation code over every interleaving
-//! of the spooler's main and notify threads (preemption bound 3), judged by the monitors.
+//! of the spooler's main and notify threads (the default preemption bound), judged by the monitors.
 //!
 //! ```text
 //! RUSTFLAGS="--cfg xpcheck_loom" cargo test --release --workspace loom
@@ -13,7 +13,7 @@ fn provider(name: &str) -> xpcheck::builtin::Builtin {
 }
 
 #[test]
-fn loom_loopback_passes_every_scenario_at_preemption_bound_3() {
+fn loom_loopback_passes_every_scenario_at_the_default_bound() {
     let p = provider("loopback");
     assert!(SCENARIOS.len() >= 6);
     for sc in SCENARIOS {

@@ -6,7 +6,7 @@
 pub mod flaw;
 pub mod loopback;
 
-use xpcheck_sim::api::ProviderFactory;
+use xpcheck_sim::api::ProviderFn;
 
 pub use flaw::Flaw;
 
@@ -27,8 +27,8 @@ pub struct Builtin {
     pub engines: &'static [&'static str],
     /// What it does.
     pub about: &'static str,
-    /// Constructor.
-    pub factory: ProviderFactory,
+    /// Constructor (any engine takes it as it is: `impl Into<ProviderFactory>`).
+    pub factory: ProviderFn,
 }
 
 /// Every built-in simulator provider, loopback first.
