@@ -40,6 +40,8 @@ pub struct LoomOptions {
     pub max_branches: usize,
     /// Explore every single spurious wake-up and timeout of the facade's `Condvar`.
     pub wait_faults: bool,
+    /// Deny warnings (`--strict`): a situation SPEC grades "warn" fails the scenario too.
+    pub strict: bool,
 }
 
 impl Default for LoomOptions {
@@ -50,6 +52,7 @@ impl Default for LoomOptions {
             max_duration: None,
             max_branches: 10_000,
             wait_faults: true,
+            strict: false,
         }
     }
 }
@@ -397,6 +400,7 @@ fn execute(
     plan::begin(plan);
     lock(mirror).clear();
     let mut sim = SimOptions::new(config(scenario.inbound));
+    sim.config.settings.deny_warnings = opts.strict;
     sim.inject_per_mille = 0;
     sim.yield_cancel_per_mille = 0;
     let mode = LoomMode {
