@@ -37,6 +37,56 @@ fn loom_loopback_passes_every_scenario_at_the_default_bound() {
     }
 }
 
+/// A provider with a worker thread of its own that uses NOTIFY_NEWMAIL instead of Poll: no
+/// scenario polls it (no POLL-1 finding, blame spooler), the inbound races are explored as for a
+/// polling provider (StartMessage runs, the cancel lands in it), and every run finishes.
+#[test]
+fn loom_relay_newmail_worker_passes_every_scenario_and_is_never_polled() {
+    let p = provider("relay");
+    for sc in SCENARIOS {
+        let r = races::run(sc, p.factory, &LoomOptions::default());
+        eprintln!("{}", r.summary());
+        assert_eq!(
+            r.verdict,
+            LoomVerdict::Pass,
+            "{}\n{}",
+            r.summary(),
+            r.counterexample().unwrap_or_default()
+        );
+        let exercised = r.exercised();
+        // It never defers: the deferral race never happens, and the report says so.
+        if sc.name == "deferral_races_abort" {
+            assert!(
+                r.notes.iter().any(|n| n.contains("never deferred")),
+                "{:?}",
+                r.notes
+            );
+            continue;
+        }
+        // Poll is what it never asked for; everything else the scenario aims at is reached —
+        // but TN-20, which the monitors judge at a Poll or at a StartMessage that delivers
+        // nothing, and a provider that redelivers at the next StartMessage gives neither.
+        for rule in sc
+            .rules
+            .iter()
+            .filter(|r| !["POLL-1", "TN-20"].contains(*r))
+        {
+            assert!(
+                exercised.contains(rule),
+                "{}: aimed at {rule}, which no execution exercised",
+                sc.name
+            );
+        }
+        assert!(!exercised.contains(&"POLL-1"), "{}: polled", sc.name);
+        assert!(
+            r.notes.iter().all(|n| !n.contains("StartMessage")),
+            "{}: StartMessage never ran: {:?}",
+            sc.name,
+            r.notes
+        );
+    }
+}
+
 /// The broken provider fails the scenario aimed at it, naming a rule it is built to break; the
 /// failing execution is a snapshot.
 fn caught(name: &str, scenario: &str) {
