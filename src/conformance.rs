@@ -5,8 +5,14 @@
 //! [`TransportLogon`](crate::sim::api::TransportLogon) (the IXPProvider / IXPLogon entry
 //! points), then call [`check`] or [`assert_conforms`] from a test.
 //!
-//! The README's "Testing your own provider" section has a complete provider and test; it runs
-//! as a doctest with `cargo test`.
+//! The README's "Testing your own provider" section has a complete provider and test
+//! (`tests/readme_example.rs` runs it on every engine).
+//!
+//! **Replaying a failure.** Every counterexample of [`check`] / [`assert_conforms`] run from a
+//! test carries a recipe such as `XPCHECK_SEED=1234 cargo test --release my_provider_conforms
+//! -- --exact`: with `XPCHECK_SEED` set these functions run that one seed instead of the range,
+//! and with `XPCHECK_TRACE_OUT=trace.jsonl` also write its trace (JSON Lines, for
+//! `xpcheck validate`). See [`crate::replay`].
 
 use std::ops::Range;
 
@@ -27,13 +33,42 @@ pub fn check(
 }
 
 /// Like [`check`] with explicit simulator options.
+/// With `XPCHECK_SEED=N` set, runs seed `N` only (and writes its trace to `XPCHECK_TRACE_OUT`
+/// if that is set); replay recipes name the running test ([`crate::replay::test_recipe`]).
+///
+/// # Panics
+/// If `XPCHECK_SEED` is not a number, or the trace cannot be written.
 pub fn check_with(
     name: &'static str,
     factory: impl Into<ProviderFactory>,
     seeds: Range<u64>,
     opts: &SimOptions,
 ) -> SimReport {
-    run_sim_with(name, &[], factory, opts, seeds.start, seeds.end)
+    let factory = factory.into();
+    let replaying = crate::replay::seed_from_env();
+    let seeds = replaying.map_or(seeds, |s| s..s.saturating_add(1));
+    let mut report = run_sim_with(name, &[], factory.clone(), opts, seeds.start, seeds.end);
+    if let (Some(seed), Some(path)) = (replaying, std::env::var_os(crate::replay::ENV_TRACE_OUT)) {
+        let run = xpcheck_sim::run_seed(factory, opts, seed);
+        let text: String = run.events.iter().map(|e| e.to_json_line() + "\n").collect();
+        if let Err(e) = std::fs::write(&path, text) {
+            panic!(
+                "{}: cannot write {path:?}: {e}",
+                crate::replay::ENV_TRACE_OUT
+            );
+        }
+    }
+    for cx in &mut report.counterexamples {
+        if let Some(r) = cx.seed.and_then(crate::replay::test_recipe) {
+            cx.replay = r;
+        }
+    }
+    if let Some(c) = &mut report.crash {
+        if let Some(r) = crate::replay::test_recipe(c.seed) {
+            c.replay = r;
+        }
+    }
+    report
 }
 
 /// Panics with the rendered counterexamples if any seed violates a rule or crashes the provider.
@@ -45,7 +80,7 @@ pub fn assert_conforms(name: &'static str, factory: impl Into<ProviderFactory>, 
     }
 }
 
-/// The spooler configuration [`explore`] uses: two outbound messages (the first for another
+/// The spooler configuration [`exhaustive`] uses: two outbound messages (the first for another
 /// transport, SUB-5), one inbound message with nontransmittable properties (SM-8), flush cycles
 /// and store-side AbortSubmit, injection inside each of the first six callbacks of every entry
 /// point.
@@ -103,6 +138,7 @@ pub fn assert_conforms_exhaustively<L: xpcheck_sim::explore::ExplorableLogon>(
 /// and budgets unless `XPCHECK_LOOM_PREEMPTIONS`, `XPCHECK_LOOM_MAX_ITERATIONS` or
 /// `XPCHECK_LOOM_MAX_SECONDS` say otherwise. Only with `RUSTFLAGS="--cfg xpcheck_loom"`.
 #[cfg(xpcheck_loom)]
+#[cfg_attr(docsrs, doc(cfg(xpcheck_loom)))]
 pub fn loom(factory: impl Into<ProviderFactory>) -> Vec<crate::loom::LoomReport> {
     let factory = factory.into();
     let opts = crate::loom::LoomOptions::from_env();
@@ -117,6 +153,7 @@ pub fn loom(factory: impl Into<ProviderFactory>) -> Vec<crate::loom::LoomReport>
 /// summary, including what it could not reach with this provider. Only with
 /// `RUSTFLAGS="--cfg xpcheck_loom"`.
 #[cfg(xpcheck_loom)]
+#[cfg_attr(docsrs, doc(cfg(xpcheck_loom)))]
 #[track_caller]
 pub fn assert_conforms_under_loom(name: &str, factory: impl Into<ProviderFactory>) {
     let mut failed = String::new();

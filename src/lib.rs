@@ -2,17 +2,35 @@
 //!
 //! The contract (vocabulary, events, rule catalog, monitors) lives in [`properties`]; the
 //! executable model of spooler and transport, explored with stateright, in [`model`]; the seeded
-//! simulator of real provider code in [`sim`]. This crate adds the engines' run commands, recorded-trace validation ([`validate`]), the
-//! conformance API for provider authors ([`conformance`]) and the `xpcheck` command line; the one
+//! simulator of real provider code in [`sim`]. This crate adds the engines' run commands,
+//! recorded-trace validation ([`validate`]), the conformance API for provider authors
+//! ([`conformance`]) and the `xpcheck` command line; the one
 //! report type every engine returns is [`report::Report`].
+//!
+//! Features: `cli` (default) builds the `xpcheck` command line and `xpcheck::cli`, the author's
+//! own command line (clap, indicatif). A provider's tests need neither:
+//! `xpcheck = { version = "0.1", default-features = false }`. stateright, which every
+//! exhaustive engine runs on, always brings its Explorer web server's dependency (`tiny_http`),
+//! with or without `cli`.
+//!
+//! The loom engine (`xpcheck::loom`, `conformance::loom`) exists only in a build with
+//! `RUSTFLAGS="--cfg xpcheck_loom"` (a cfg of our own, so no other crate's `loom` cfg flips);
+//! docs.rs documents it.
 #![forbid(unsafe_code)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod bench;
 pub mod check_run;
+#[cfg(feature = "cli")]
+#[cfg_attr(docsrs, doc(cfg(feature = "cli")))]
+pub mod cli;
 pub mod conformance;
 pub mod listing;
 pub mod logon_cmd;
+#[cfg(feature = "cli")]
+#[cfg_attr(docsrs, doc(cfg(feature = "cli")))]
 pub mod progress;
+pub mod replay;
 pub mod report;
 pub mod session_run;
 pub mod sim_run;
@@ -32,6 +50,7 @@ pub use xpcheck_sim::sync;
 /// `xpcheck::loom::cancel_races_start_message(factory, &LoomOptions::default())`. Only with
 /// `RUSTFLAGS="--cfg xpcheck_loom"`.
 #[cfg(xpcheck_loom)]
+#[cfg_attr(docsrs, doc(cfg(xpcheck_loom)))]
 pub use xpcheck_sim::races as loom;
 
 /// Everything a provider and its conformance tests need, in one `use xpcheck::prelude::*;`: the

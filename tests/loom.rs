@@ -109,8 +109,11 @@ fn caught(name: &str, scenario: &str) {
         r.counterexample().unwrap_or_default()
     );
     // The counterexample as numbered events, then as a sequence chart.
-    let replay =
-        format!("RUSTFLAGS=\"--cfg xpcheck_loom\" cargo test --release --test loom {scenario}");
+    // The test that found it, as a command that runs as printed.
+    let test = std::thread::current().name().unwrap_or("loom").to_string();
+    let replay = format!(
+        "RUSTFLAGS=\"--cfg xpcheck_loom\" CARGO_TARGET_DIR=target/loom cargo test --release --test loom {test} -- --exact"
+    );
     let chart = xpcheck::chart::text(&xpcheck::chart::Chart {
         title: format!("{name}: loom scenario {scenario}"),
         events: &f.events,

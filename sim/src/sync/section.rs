@@ -24,7 +24,7 @@
 //! assert_eq!(*data.lock().unwrap(), 1);
 //! ```
 //!
-//! Built on the facade's [`Mutex`](super::Mutex) and [`Condvar`](super::Condvar), so under
+//! Built on the facade's [`Mutex`] and [`Condvar`], so under
 //! `--cfg xpcheck_loom` every interleaving of it is explored, spurious wake-ups included.
 
 use std::marker::PhantomData;
