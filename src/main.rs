@@ -418,10 +418,11 @@ fn check(args: &CheckArgs) -> ExitCode {
         ));
     });
     progress.finish();
-    let report = match result {
+    let mut report = match result {
         Ok(r) => r,
         Err(e) => return usage(e),
     };
+    runnable(&mut report.counterexamples, args.output.strict);
     emit(&report, format)
 }
 
@@ -486,7 +487,7 @@ fn sim(provider: &str, seeds: &str, format: Format, strict: bool) -> ExitCode {
     };
     let mut config = xpcheck::sim_run::sim_config();
     config.settings.deny_warnings = strict;
-    let report = if Progress::wanted(format == Format::Json) {
+    let mut report = if Progress::wanted(format == Format::Json) {
         let progress = Progress::new(true, Some(to - from), "seeds");
         let mut tick = |done: u64| progress.set(done);
         let r = xpcheck::sim_run::run_sim_progress(
@@ -503,6 +504,10 @@ fn sim(provider: &str, seeds: &str, format: Format, strict: bool) -> ExitCode {
     } else {
         xpcheck::sim_run::run_sim_strict(&p, from, to, strict)
     };
+    runnable(&mut report.counterexamples, strict);
+    if let Some(c) = &mut report.crash {
+        c.replay = runnable_hint(&c.replay, strict);
+    }
     emit(&report, format)
 }
 
@@ -557,8 +562,25 @@ fn replay(
             return usage(format!("cannot write {}: {e}", path.display()));
         }
     }
-    let report = xpcheck::sim_run::replay_report(p.name, &run);
+    let mut report = xpcheck::sim_run::replay_report(p.name, &run);
+    runnable(&mut report.counterexamples, strict);
     emit(&report, format)
+}
+
+/// A replay hint as a command that runs as printed: the program as it was started in place of
+/// `xpcheck` (`cargo run --release --bin xpcheck --` under cargo), `--strict` if it was on.
+fn runnable_hint(hint: &str, strict: bool) -> String {
+    let mut h = xpcheck::replay::as_invoked(hint);
+    if strict && !h.contains("--strict") {
+        h += " --strict";
+    }
+    h
+}
+
+fn runnable(cxs: &mut [xpcheck::report::Counterexample], strict: bool) {
+    for cx in cxs {
+        cx.replay = runnable_hint(&cx.replay, strict);
+    }
 }
 
 fn bench(max_messages: u8, max_states: usize) -> ExitCode {

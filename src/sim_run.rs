@@ -43,7 +43,7 @@ pub fn run_sim_strict(p: &Builtin, from: u64, to: u64, strict: bool) -> SimRepor
 pub fn run_sim_with(
     name: &'static str,
     breaks: &'static [&'static str],
-    factory: ProviderFactory,
+    factory: impl Into<ProviderFactory>,
     opts: &SimOptions,
     from: u64,
     to: u64,
@@ -57,16 +57,17 @@ pub fn run_sim_with(
 pub fn run_sim_progress(
     name: &'static str,
     breaks: &'static [&'static str],
-    factory: ProviderFactory,
+    factory: impl Into<ProviderFactory>,
     opts: &SimOptions,
     from: u64,
     to: u64,
     progress: Option<&mut dyn FnMut(u64)>,
 ) -> SimReport {
+    let factory = factory.into();
     let opts = *opts;
     let s = match progress {
         None => run_seeds(factory, &opts, from, to),
-        Some(tick) => run_chunked(factory, &opts, from, to, tick),
+        Some(tick) => run_chunked(&factory, &opts, from, to, tick),
     };
     let replay = |seed: u64| format!("xpcheck replay --provider {name} --seed {seed}");
     let counterexamples: Vec<Counterexample> = s
@@ -138,7 +139,7 @@ fn crash_message(c: &Crash, opts: &SimOptions) -> String {
 
 /// Runs the range in about 100 chunks, merging the summaries in seed order.
 fn run_chunked(
-    factory: ProviderFactory,
+    factory: &ProviderFactory,
     opts: &SimOptions,
     from: u64,
     to: u64,
@@ -150,7 +151,7 @@ fn run_chunked(
     let mut at = from;
     while at < to {
         let end = at.saturating_add(chunk).min(to);
-        let part = run_seeds(factory, opts, at, end);
+        let part = run_seeds(factory.clone(), opts, at, end);
         let deadlock = matches!(part.crash, Some((Crash::Deadlock { .. }, _)));
         total = Some(match total {
             None => part,
@@ -163,7 +164,7 @@ fn run_chunked(
             break;
         }
     }
-    let mut s = total.unwrap_or_else(|| run_seeds(factory, opts, from, from));
+    let mut s = total.unwrap_or_else(|| run_seeds(factory.clone(), opts, from, from));
     s.seconds = start.elapsed().as_secs_f64();
     s
 }

@@ -19,7 +19,7 @@ fn providers_json_lists_correct_and_faulty_providers() {
     assert_eq!(out.status.code(), Some(0));
     let list = json(&out);
     let list = list.as_array().expect("a list");
-    assert_eq!(list.len(), 31, "14 model providers + 17 real providers");
+    assert_eq!(list.len(), 32, "14 model providers + 18 real providers");
     let correct = list
         .iter()
         .find(|p| p["name"] == "correct")

@@ -347,7 +347,7 @@ impl ExploreReport {
                 "explore",
                 events.clone(),
                 findings.clone(),
-                "xpcheck::conformance::explore (breadth-first: the shortest path)".into(),
+                "xpcheck::conformance::exhaustive (breadth-first: the shortest path)".into(),
             ));
         }
         if !self.complete {

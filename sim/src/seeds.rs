@@ -46,7 +46,13 @@ pub struct SimSummary {
 /// Runs seeds `from..to` (to exclusive). With a watchdog (the default) the seeds run on a worker
 /// thread; a seed that stops making progress is reported as [`Crash::Deadlock`] with its trace so
 /// far, and the rest of the range is not run.
-pub fn run_seeds(factory: ProviderFactory, opts: &SimOptions, from: u64, to: u64) -> SimSummary {
+pub fn run_seeds(
+    factory: impl Into<ProviderFactory>,
+    opts: &SimOptions,
+    from: u64,
+    to: u64,
+) -> SimSummary {
+    let factory = factory.into();
     let n = Rid::ALL.len();
     let mut s = SimSummary {
         seeds: 0,
@@ -60,7 +66,7 @@ pub fn run_seeds(factory: ProviderFactory, opts: &SimOptions, from: u64, to: u64
     let start = Instant::now();
     if opts.watchdog_ms == 0 {
         for seed in from..to {
-            s.add(run_seed(factory, opts, seed));
+            s.add(run_seed(factory.clone(), opts, seed));
         }
     } else {
         watched(factory, opts, from, to, &mut s);
@@ -80,7 +86,7 @@ fn watched(factory: ProviderFactory, opts: &SimOptions, from: u64, to: u64, s: &
     let _worker = std::thread::spawn(move || {
         for seed in from..to {
             let started = tx.clone();
-            let run = run_seed_watched(factory, &o, seed, &|h| {
+            let run = run_seed_watched(&factory, &o, seed, &|h| {
                 let _ = started.send(Msg::Started(seed, h.clone()));
             });
             if tx.send(Msg::Done(Box::new(run))).is_err() {

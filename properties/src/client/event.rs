@@ -4,7 +4,7 @@
 //! delivered notifications, HrDispatchNotifications, message pumps and waits.
 //!
 //! A [`ClientEvent`] is written in the same JSON Lines format as a transport
-//! [`Event`](crate::event::Event): `{"v": 1, "seq": n, "thread": "client1", "event": "...", ...}`.
+//! [`Event`]: `{"v": 1, "seq": n, "thread": "client1", "event": "...", ...}`.
 //! The `event` tags are disjoint from the transport ones, so one trace file may hold both kinds
 //! of line ([`TraceLine`] reads either). Client calls happen on `clientN` threads; MAPI's own
 //! notification thread (`MAPI_MULTITHREAD_NOTIFICATIONS`, INIT-4, NOTIF-5) is written `notify`;

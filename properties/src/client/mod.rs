@@ -3,7 +3,7 @@
 //!
 //! * [`event`]: client events ([`ClientEvent`], JSON Lines `"v": 1`, tags disjoint from the
 //!   transport events so one trace may mix both);
-//! * [`resolve`]: what MAPI does with a `MAPILogonEx` call (LOGON-5, LOGON-7, LOGON-8,
+//! * [`mod@resolve`]: what MAPI does with a `MAPILogonEx` call (LOGON-5, LOGON-7, LOGON-8,
 //!   LOGON-16), shared by the monitors, the session model and `xpcheck logon`;
 //! * [`judge`]: the per-process state the client rules remember and [`ClientJudge`];
 //! * [`rules`]: the monitored client rules ([`ClientRid`]) and the two no client trace decides;

@@ -201,7 +201,7 @@ fn marked<'a>(chart: &'a Chart<'a>, ev: &Event) -> Vec<&'a Finding> {
         .filter(|f| {
             f.seq == ev.seq
                 && f.severity == Severity::Error
-                && chart.rule.map_or(true, |r| r == f.rule)
+                && chart.rule.is_none_or(|r| r == f.rule)
         })
         .collect()
 }
