@@ -35,6 +35,37 @@ pub enum Behaviour {
     SentDeferredAfterAbort,
     /// Never clears its flush bit after NOTIFY_END_*_FLUSH (TN-12, TN-23, TN-16).
     FlushBitLeftSet,
+    /// Idle returns MAPI_E_CALL_FAILED (IDLE-3).
+    IdleNotOk,
+    /// Calls SpoolerYield(1): ulFlags is reserved (YLD-1).
+    YieldWithFlags,
+    /// Answers ValidateState with an undefined flag bit S_OK (VS-6).
+    AcceptsUnknownFlags,
+    /// Answers ValidateState(CONFIG_CHANGED) S_OK without SpoolerNotify(NOTIFY_CONFIG_CHANGE) (VS-11).
+    SilentConfigChange,
+    /// Comes back online (FORCE_XP_CONNECT, REFRESH_XP_HEADER_CACHE) without NOTIFY_READYTOSEND (SPN-9).
+    NoReadyToSend,
+    /// FlushQueues(FLUSH_UPLOAD) does not announce deferred messages with NOTIFY_SENTDEFERRED (FQ-7).
+    DeferredNotAnnounced,
+    /// FlushQueues(FLUSH_UPLOAD|FLUSH_DOWNLOAD) sets only STATUS_OUTBOUND_FLUSH, never the inbound
+    /// bit for the inbound phase (FQ-10).
+    NoInboundFlushBit,
+    /// TransportLogon succeeds with MAPI_W_ERRORS_RETURNED instead of S_OK (LIFE-18).
+    LogonWarning,
+    /// Shutdown returns MAPI_E_CALL_FAILED (LIFE-33).
+    ShutdownFails,
+    /// Sends NOTIFY_NEWMAIL again while the spooler has not answered the last one (FLOW-4).
+    NewMailRepeated,
+    /// Transmits outbound messages without setting PR_RESPONSIBILITY (FLOW-10).
+    NoResponsibility,
+    /// OpenStatusEntry answers MAPI_E_NO_SUPPORT: no status object (FLOW-17).
+    NoStatusObject,
+    /// Writes PR_STATUS_CODE with an undefined bit (0x00080000, the gap) (STAT-3).
+    UndefinedRowBits,
+    /// Keeps its support object at TransportLogoff and changes its row afterwards (LIFE-29).
+    RowAfterLogoff,
+    /// A SubmitMessage refusal fails with MAPI_E_CALL_FAILED without NOTIFY_CRITICAL_ERROR (SUB-10).
+    SubmitFailsSilently,
 }
 
 impl Behaviour {
@@ -54,6 +85,21 @@ impl Behaviour {
         Behaviour::CriticalThenOk,
         Behaviour::SentDeferredAfterAbort,
         Behaviour::FlushBitLeftSet,
+        Behaviour::IdleNotOk,
+        Behaviour::YieldWithFlags,
+        Behaviour::AcceptsUnknownFlags,
+        Behaviour::SilentConfigChange,
+        Behaviour::NoReadyToSend,
+        Behaviour::DeferredNotAnnounced,
+        Behaviour::NoInboundFlushBit,
+        Behaviour::LogonWarning,
+        Behaviour::ShutdownFails,
+        Behaviour::NewMailRepeated,
+        Behaviour::NoResponsibility,
+        Behaviour::NoStatusObject,
+        Behaviour::UndefinedRowBits,
+        Behaviour::RowAfterLogoff,
+        Behaviour::SubmitFailsSilently,
     ];
 
     /// The name used on the command line.
@@ -73,6 +119,21 @@ impl Behaviour {
             Behaviour::CriticalThenOk => "critical-then-ok",
             Behaviour::SentDeferredAfterAbort => "sentdeferred-after-abort",
             Behaviour::FlushBitLeftSet => "flush-bit-left-set",
+            Behaviour::IdleNotOk => "idle-not-ok",
+            Behaviour::YieldWithFlags => "yield-with-flags",
+            Behaviour::AcceptsUnknownFlags => "accepts-unknown-flags",
+            Behaviour::SilentConfigChange => "silent-config-change",
+            Behaviour::NoReadyToSend => "no-ready-to-send",
+            Behaviour::DeferredNotAnnounced => "deferred-not-announced",
+            Behaviour::NoInboundFlushBit => "no-inbound-flush-bit",
+            Behaviour::LogonWarning => "logon-warning",
+            Behaviour::ShutdownFails => "shutdown-fails",
+            Behaviour::NewMailRepeated => "newmail-repeated",
+            Behaviour::NoResponsibility => "no-responsibility",
+            Behaviour::NoStatusObject => "no-status-object",
+            Behaviour::UndefinedRowBits => "undefined-row-bits",
+            Behaviour::RowAfterLogoff => "row-after-logoff",
+            Behaviour::SubmitFailsSilently => "submit-fails-silently",
         }
     }
 
@@ -106,6 +167,21 @@ impl Behaviour {
             Behaviour::CriticalThenOk => &["SPN-8", "TN-20"],
             Behaviour::SentDeferredAfterAbort => &["DEF-7"],
             Behaviour::FlushBitLeftSet => &["TN-12", "TN-23", "TN-16"],
+            Behaviour::IdleNotOk => &["IDLE-3"],
+            Behaviour::YieldWithFlags => &["YLD-1"],
+            Behaviour::AcceptsUnknownFlags => &["VS-6"],
+            Behaviour::SilentConfigChange => &["VS-11"],
+            Behaviour::NoReadyToSend => &["SPN-9"],
+            Behaviour::DeferredNotAnnounced => &["FQ-7"],
+            Behaviour::NoInboundFlushBit => &["FQ-10"],
+            Behaviour::LogonWarning => &["LIFE-18"],
+            Behaviour::ShutdownFails => &["LIFE-33"],
+            Behaviour::NewMailRepeated => &["FLOW-4"],
+            Behaviour::NoResponsibility => &["FLOW-10"],
+            Behaviour::NoStatusObject => &["FLOW-17"],
+            Behaviour::UndefinedRowBits => &["STAT-3"],
+            Behaviour::RowAfterLogoff => &["LIFE-29"],
+            Behaviour::SubmitFailsSilently => &["SUB-10"],
         }
     }
 
@@ -140,6 +216,31 @@ impl Behaviour {
                 "announces NOTIFY_SENTDEFERRED for a message already aborted"
             }
             Behaviour::FlushBitLeftSet => "leaves STATUS_*_FLUSH set after NOTIFY_END_*_FLUSH",
+            Behaviour::IdleNotOk => "answers Idle with MAPI_E_CALL_FAILED",
+            Behaviour::YieldWithFlags => "calls SpoolerYield(1) although ulFlags is reserved",
+            Behaviour::AcceptsUnknownFlags => "answers ValidateState with an undefined flag S_OK",
+            Behaviour::SilentConfigChange => {
+                "accepts ValidateState(CONFIG_CHANGED) without NOTIFY_CONFIG_CHANGE"
+            }
+            Behaviour::NoReadyToSend => "comes back online without NOTIFY_READYTOSEND",
+            Behaviour::DeferredNotAnnounced => {
+                "FlushQueues(FLUSH_UPLOAD) leaves deferred messages unannounced"
+            }
+            Behaviour::NoInboundFlushBit => {
+                "FlushQueues both ways never shows STATUS_INBOUND_FLUSH for the inbound phase"
+            }
+            Behaviour::LogonWarning => "TransportLogon succeeds with MAPI_W_ERRORS_RETURNED",
+            Behaviour::ShutdownFails => "Shutdown returns MAPI_E_CALL_FAILED",
+            Behaviour::NewMailRepeated => "repeats NOTIFY_NEWMAIL before the spooler answered it",
+            Behaviour::NoResponsibility => "transmits without setting PR_RESPONSIBILITY",
+            Behaviour::NoStatusObject => "OpenStatusEntry answers MAPI_E_NO_SUPPORT",
+            Behaviour::UndefinedRowBits => "writes an undefined bit into PR_STATUS_CODE",
+            Behaviour::RowAfterLogoff => {
+                "keeps its support object and changes its row after logoff"
+            }
+            Behaviour::SubmitFailsSilently => {
+                "a SubmitMessage refusal fails with MAPI_E_CALL_FAILED, no critical error"
+            }
         }
     }
 }

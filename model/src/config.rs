@@ -38,6 +38,28 @@ pub struct Config {
     /// Inbound mail may arrive at any point of the session; otherwise it is waiting on the
     /// server before TransportLogon (fewer interleavings, same protocol situations).
     pub late_mail: bool,
+    /// The lifecycle around the logons: MAPI may pass an incompatible SPI version to
+    /// XPProviderInit (LIFE-3, LIFE-4); the profile starts unconfigured (LIFE-21); logon 0 passes
+    /// LOGON_NO_DIALOG (LIFE-17) and relies on NOTIFY_NEWMAIL (no LOGON_SP_POLL, LIFE-10); later
+    /// logons pass LOGON_NO_CONNECT (LIFE-16), may see a logon dialog the user cancels (LIFE-5,
+    /// LIFE-19, LIFE-20) and may be released without TransportLogoff (LIFE-34); TransportLogoff
+    /// with each of 0, LOGOFF_NORMAL, LOGOFF_HURRY (LIFE-27).
+    pub lifecycle: bool,
+    /// The provider answers LOGON_SP_IDLE and the spooler calls Idle when the logon is idle
+    /// (IDLE-1..IDLE-3, LIFE-11).
+    pub idle: bool,
+    /// IXPLogon::ValidateState with each flag of [`crate::spooler::VS_SCRIPT`] in turn (VS-*).
+    pub validate: bool,
+    /// OpenStatusEntry and the status object's IMAPIStatus calls on thread `client1`
+    /// ([`crate::spooler::CLIENT_SCRIPT`]: STAT-6, STAT-11, FQ-15..FQ-17, FLOW-17).
+    pub status: bool,
+    /// One IXPLogon::FlushQueues with any flag combination SPEC allows
+    /// ([`crate::spooler::FQ_FLAGS`]) and the flush sequence after it (FQ-*).
+    pub flush_queues: bool,
+    /// A message store logs off before the spooler winds down (FLOW-15).
+    pub store_logoff: bool,
+    /// XPProviderInit passes MAPI_NT_SERVICE: the provider runs in a Windows service (SVC-7).
+    pub nt_service: bool,
     /// Monitor settings (strict by default).
     pub settings: Settings,
 }
@@ -55,6 +77,18 @@ pub enum Scenario {
     Flush,
     /// NOTIFY_CRITSEC sections, NOTIFY_CRITICAL_ERROR, a client's AbortSubmit (SPN-6..8, DEF-2, TN-4).
     Faults,
+    /// The provider object and two logons: XPProviderInit (also with an incompatible SPI
+    /// version), an unconfigured profile, a cancelled logon dialog, NO_DIALOG / NO_CONNECT
+    /// logons, Idle, NEWMAIL without polling, a store logoff, TransportLogoff / Release /
+    /// Shutdown in every order the contract allows (LIFE-*, IDLE-*, FLOW-15).
+    Lifecycle,
+    /// ValidateState with every flag (also inside a NOTIFY_CRITSEC section), OpenStatusEntry and
+    /// the status object's ValidateState / FlushQueues / SettingsDialog from a client thread
+    /// (VS-*, STAT-*, FQ-15..FQ-17, SPN-5, SPN-9, FLOW-17).
+    Status,
+    /// IXPLogon::FlushQueues with every flag combination SPEC allows, deferred messages, in a
+    /// Windows service (FQ-*, SVC-7).
+    FlushQueues,
 }
 
 impl Scenario {
@@ -64,6 +98,9 @@ impl Scenario {
         Scenario::Yield,
         Scenario::Flush,
         Scenario::Faults,
+        Scenario::Lifecycle,
+        Scenario::Status,
+        Scenario::FlushQueues,
     ];
 
     /// Command-line name.
@@ -73,6 +110,9 @@ impl Scenario {
             Scenario::Yield => "yield",
             Scenario::Flush => "flush",
             Scenario::Faults => "faults",
+            Scenario::Lifecycle => "lifecycle",
+            Scenario::Status => "status",
+            Scenario::FlushQueues => "flushqueues",
         }
     }
 
@@ -99,6 +139,13 @@ impl Config {
             yield_cancel: false,
             abort_submit: false,
             late_mail: false,
+            lifecycle: false,
+            idle: false,
+            validate: false,
+            status: false,
+            flush_queues: false,
+            store_logoff: false,
+            nt_service: false,
             settings: Settings::default(),
         };
         match scenario {
@@ -122,6 +169,29 @@ impl Config {
                 critsec: true,
                 critical: true,
                 abort_submit: true,
+                ..none
+            },
+            Scenario::Lifecycle => Config {
+                logons: 2,
+                cancels: 0,
+                lifecycle: true,
+                idle: true,
+                store_logoff: true,
+                ..none
+            },
+            Scenario::Status => Config {
+                inbound: 0,
+                cancels: 0,
+                critsec: true,
+                validate: true,
+                status: true,
+                ..none
+            },
+            Scenario::FlushQueues => Config {
+                cancels: 0,
+                deferral: true,
+                flush_queues: true,
+                nt_service: true,
                 ..none
             },
         }

@@ -6,19 +6,19 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use stateright::{Model, Property};
-use xpcheck_properties::event::{Body, Event, Thread, Word};
-use xpcheck_properties::judge::session::{Cancel, OutPhase};
-use xpcheck_properties::judge::{Severity, Sink, Violation};
+use xpcheck_properties::event::{Body, Event, Released, Thread, Word};
+use xpcheck_properties::judge::session::{Cancel, Life, OutPhase};
+use xpcheck_properties::judge::{observe_event, ProviderState, Severity, Sink, Violation};
 use xpcheck_properties::rule_set::RuleMask;
 use xpcheck_properties::rules::{CheckKind, Rid};
 use xpcheck_properties::vocab::{
-    FlagWord, FlushFlags, HResult, LogoffFlags, LogonFlags, SubmitFlags, TransportNotifyFlags,
-    ValidateStateFlags,
+    FlagWord, FlushFlags, HResult, LogoffFlags, LogonFlags, StoreLogoffFlags, SubmitFlags,
+    TransportNotifyFlags, ValidateStateFlags,
 };
 
 use crate::config::Config;
-use crate::provider::{self, Provider};
-use crate::spooler::{out_id, Spooler, SpoolerMove};
+use crate::provider::{self, Provider, ProviderObject};
+use crate::spooler::{self, out_id, LogonView, Spooler, SpoolerMove};
 use crate::state::{Action, Call, Lane, LogonState, Run, State};
 
 /// Per-rule counters of one exploration, kept per checker thread (each thread bumps its own
@@ -182,17 +182,23 @@ impl XpModel {
     }
 
     fn initial(&self) -> State {
-        let ls = LogonState {
-            judge: Default::default(),
-            spooler: Spooler::new(&self.cfg),
-            provider: Provider::new(&self.cfg),
-            main: None,
-            notify: None,
-            arrivals_left: self.cfg.inbound,
-            starts: 0,
-        };
+        let cfg = &self.cfg;
         State {
-            logons: smallvec::smallvec![ls; self.cfg.logons as usize],
+            judge: ProviderState::new(),
+            prov: None,
+            object: ProviderObject::new(cfg),
+            logons: (0..cfg.logons)
+                .map(|i| LogonState {
+                    judge: Default::default(),
+                    spooler: Spooler::for_logon(cfg, i),
+                    provider: Provider::new(cfg),
+                    main: None,
+                    notify: None,
+                    client: None,
+                    arrivals_left: cfg.inbound,
+                    starts: 0,
+                })
+                .collect(),
             violations: RuleMask::EMPTY,
             redelivered: false,
         }
@@ -208,28 +214,34 @@ impl XpModel {
         seq: &mut u64,
     ) -> bool {
         let cfg = &self.cfg;
-        let (logon, thread, bodies) = {
-            let mut bodies = Vec::with_capacity(3);
-            let (logon, thread) = match action {
-                Action::Call { logon, call } => {
-                    let ls = &mut state.logons[logon as usize];
-                    let lane = if matches!(call, Call::Notify { .. }) {
-                        Lane::Notify
-                    } else {
-                        Lane::Main
+        let mut bodies = Vec::with_capacity(4);
+        let (logon, thread) = match action {
+            Action::Call { call, .. } if call.is_provider_level() => {
+                if let Some(b) = provider_call_body(call) {
+                    bodies.push(b);
+                }
+                provider::call_provider(&mut state.object, cfg, call, &mut bodies);
+                (0, Thread::Spooler)
+            }
+            Action::Call { logon, call } => {
+                let State { logons, object, .. } = state;
+                let ls = &mut logons[logon as usize];
+                let lane = lane_of(call);
+                let mut call = call;
+                if let Call::Start { .. } = call {
+                    // Message objects alternate between two ids (a parity bit of state);
+                    // a faulty late touch of the previous object happens before the next
+                    // StartMessage reuses its id, or not at all.
+                    call = Call::Start {
+                        obj: 100 + u32::from(ls.starts & 1),
                     };
-                    let mut call = call;
-                    if let Call::Start { .. } = call {
-                        // Message objects alternate between two ids (a parity bit of state);
-                        // a faulty late touch of the previous object happens before the next
-                        // StartMessage reuses its id, or not at all.
-                        call = Call::Start {
-                            obj: 100 + u32::from(ls.starts & 1),
-                        };
-                        ls.starts ^= 1;
-                        ls.provider.touch_due = None;
-                    }
-                    bodies.push(call_body(ls, call));
+                    ls.starts ^= 1;
+                    ls.provider.touch_due = None;
+                }
+                bodies.push(call_body(ls, call));
+                if provider::atomic(call) {
+                    provider::call_atomic(ls, cfg, call, &mut bodies);
+                } else {
                     let mut run = Run {
                         call,
                         pc: 0,
@@ -239,87 +251,82 @@ impl XpModel {
                         content: None,
                     };
                     match lane {
-                        Lane::Main => ls.main = Some(run),
                         Lane::Notify => {
                             // TransportNotify looks its flags and payload up as it is called (one
                             // step under the provider's lock); only its return is a separate
                             // step. A handler running arbitrarily later would meet a msg-ref
                             // already reused by the next message (EM-3), which no provider can
                             // tell apart.
-                            let cont = provider::step(ls, cfg, &mut run, 0, &mut bodies);
+                            let cont = provider::step(ls, object, cfg, &mut run, 0, &mut bodies);
                             debug_assert!(cont);
                             ls.notify = Some(run);
                         }
+                        _ => ls.main = Some(run),
                     }
-                    (
-                        logon,
-                        if lane == Lane::Main {
-                            Thread::Spooler
-                        } else {
-                            Thread::Notify
-                        },
-                    )
                 }
-                Action::Step {
-                    logon,
-                    lane,
-                    choice,
-                } => {
-                    let ls = &mut state.logons[logon as usize];
-                    let slot = match lane {
-                        Lane::Main => &mut ls.main,
-                        Lane::Notify => &mut ls.notify,
-                    };
-                    let Some(mut run) = slot.take() else {
-                        return false;
-                    };
-                    let cont = provider::step(ls, cfg, &mut run, choice, &mut bodies);
-                    if cont {
-                        match lane {
-                            Lane::Main => ls.main = Some(run),
-                            Lane::Notify => ls.notify = Some(run),
-                        }
+                (logon, thread_of(lane))
+            }
+            Action::Step {
+                logon,
+                lane,
+                choice,
+            } => {
+                let State { logons, object, .. } = state;
+                let ls = &mut logons[logon as usize];
+                let slot = match lane {
+                    Lane::Main => &mut ls.main,
+                    Lane::Notify => &mut ls.notify,
+                    Lane::Client => &mut ls.client,
+                    Lane::Provider => return false,
+                };
+                let Some(mut run) = slot.take() else {
+                    return false;
+                };
+                let cont = provider::step(ls, object, cfg, &mut run, choice, &mut bodies);
+                if cont {
+                    match lane {
+                        Lane::Main => ls.main = Some(run),
+                        Lane::Notify => ls.notify = Some(run),
+                        Lane::Client => ls.client = Some(run),
+                        Lane::Provider => {}
                     }
-                    (
-                        logon,
-                        if lane == Lane::Main {
-                            Thread::Spooler
-                        } else {
-                            Thread::Notify
-                        },
-                    )
                 }
-                Action::Background { logon, job } => {
-                    provider::run_job(&mut state.logons[logon as usize], job, &mut bodies);
-                    (logon, Thread::Provider)
-                }
-                Action::Arrive { logon } => {
-                    let ls = &mut state.logons[logon as usize];
-                    let content = cfg.inbound - ls.arrivals_left;
-                    ls.arrivals_left -= 1;
-                    ls.provider.inbox.push(content);
-                    ls.provider.newmail_due = true;
-                    bodies.push(Body::MailArrived {
-                        content: content as u32,
-                    });
-                    (logon, Thread::Wire)
-                }
-                Action::TimePasses { logon } => {
-                    bodies.push(Body::TimePasses { secs: 30 });
-                    (logon, Thread::Spooler)
-                }
-                Action::AbortSubmit { logon, slot } => {
-                    bodies.push(Body::AbortSubmit {
-                        msg: out_id(slot),
-                        hr: HResult::S_OK,
-                        flags: xpcheck_properties::event::Word(0),
-                    });
-                    (logon, Thread::Client(1))
-                }
-            };
-            (logon, thread, bodies)
+                (logon, thread_of(lane))
+            }
+            Action::Background { logon, job } => {
+                provider::run_job(&mut state.logons[logon as usize], cfg, job, &mut bodies);
+                (logon, Thread::Provider)
+            }
+            Action::Arrive { logon } => {
+                let ls = &mut state.logons[logon as usize];
+                let content = cfg.inbound - ls.arrivals_left;
+                ls.arrivals_left -= 1;
+                ls.provider.inbox.push(content);
+                ls.provider.newmail_due = true;
+                bodies.push(Body::MailArrived {
+                    content: content as u32,
+                });
+                (logon, Thread::Wire)
+            }
+            Action::TimePasses { logon } => {
+                bodies.push(Body::TimePasses { secs: 30 });
+                (logon, Thread::Spooler)
+            }
+            Action::AbortSubmit { logon, slot } => {
+                bodies.push(Body::AbortSubmit {
+                    msg: out_id(slot),
+                    hr: HResult::S_OK,
+                    flags: xpcheck_properties::event::Word(0),
+                });
+                (logon, Thread::Client(1))
+            }
+            Action::StoreLogoff { logon, flags } => {
+                bodies.push(Body::StoreLogoff {
+                    flags: StoreLogoffFlags::from_raw(flags),
+                });
+                (logon, Thread::Spooler)
+            }
         };
-        let ls = &mut state.logons[logon as usize];
         let shard = self
             .counters
             .counting
@@ -329,6 +336,9 @@ impl XpModel {
             violations: RuleMask::EMPTY,
             shard: shard.as_deref(),
         };
+        let first = events.len();
+        let State { judge, logons, .. } = state;
+        let ls = &mut logons[logon as usize];
         for body in bodies {
             let ev = Event {
                 v: 1,
@@ -339,16 +349,37 @@ impl XpModel {
             };
             *seq += 1;
             ls.spooler.observe(&ev, &ls.judge);
-            ls.judge
-                .observe(&cfg.settings, &ev, &mut sink)
+            observe_event(judge, &mut ls.judge, &cfg.settings, &ev, &mut sink)
                 .expect("the model only makes well-formed traces");
             events.push(ev);
         }
-        if delivers_cancelled(ls, &events[events.len().saturating_sub(3)..]) {
+        if delivers_cancelled(ls, &events[first..]) {
             state.redelivered = true;
         }
         state.violations.union(sink.violations);
         true
+    }
+}
+
+/// The lane (thread) a logon's call runs on.
+fn lane_of(call: Call) -> Lane {
+    match call {
+        Call::Notify { .. } => Lane::Notify,
+        Call::OpenStatusEntry
+        | Call::StatusValidateState { .. }
+        | Call::StatusFlushQueues { .. }
+        | Call::StatusSettingsDialog => Lane::Client,
+        c if c.is_provider_level() => Lane::Provider,
+        _ => Lane::Main,
+    }
+}
+
+/// The logical thread of a lane.
+fn thread_of(lane: Lane) -> Thread {
+    match lane {
+        Lane::Main | Lane::Provider => Thread::Spooler,
+        Lane::Notify => Thread::Notify,
+        Lane::Client => Thread::Client(1),
     }
 }
 
@@ -362,10 +393,26 @@ fn delivers_cancelled(ls: &LogonState, evs: &[Event]) -> bool {
             .is_some_and(|c| ls.provider.cancelled_contents & (1 << c) != 0)
 }
 
+/// The event of a provider-level call (none for ServiceConfigure's own event, which is it).
+fn provider_call_body(call: Call) -> Option<Body> {
+    Some(match call {
+        Call::ProviderInit { flags, mapi_ver } => Body::ProviderInit {
+            flags: Word(flags),
+            mapi_ver: Word(mapi_ver),
+        },
+        Call::ServiceConfigure => Body::ServiceConfigure,
+        Call::Shutdown { flags } => Body::Shutdown { flags: Word(flags) },
+        Call::ReleaseProvider => Body::Release {
+            object: Released::Provider,
+        },
+        _ => return None,
+    })
+}
+
 fn call_body(ls: &LogonState, call: Call) -> Body {
     match call {
-        Call::Logon => Body::TransportLogon {
-            flags: LogonFlags::LOGON_NO_INBOUND | LogonFlags::LOGON_NO_OUTBOUND,
+        Call::Logon { flags } => Body::TransportLogon {
+            flags: LogonFlags::from_raw(flags),
         },
         Call::AddressTypes => Body::AddressTypes,
         Call::Submit { slot, resubmission } => Body::SubmitMessage {
@@ -386,14 +433,27 @@ fn call_body(ls: &LogonState, call: Call) -> Body {
             msg_ref: 1,
         },
         Call::Poll => Body::Poll,
-        Call::FlushQueues => Body::FlushQueues {
-            flags: FlushFlags::FLUSH_UPLOAD | FlushFlags::FLUSH_DOWNLOAD,
+        Call::Idle => Body::Idle { flags: Word(0) },
+        Call::FlushQueues { flags } => Body::FlushQueues {
+            flags: FlushFlags::from_raw(flags),
         },
-        Call::ValidateState => Body::ValidateState {
-            flags: ValidateStateFlags::empty(),
+        Call::ValidateState { flags } => Body::ValidateState {
+            flags: ValidateStateFlags::from_raw(flags),
         },
-        Call::Logoff => Body::TransportLogoff {
-            flags: LogoffFlags::empty(),
+        Call::OpenStatusEntry => Body::OpenStatusEntry { flags: Word(0) },
+        Call::StatusValidateState { flags } => Body::StatusValidateState {
+            flags: ValidateStateFlags::from_raw(flags),
+        },
+        Call::StatusFlushQueues { flags } => Body::StatusFlushQueues {
+            flags: FlushFlags::from_raw(flags),
+            target: false,
+        },
+        Call::StatusSettingsDialog => Body::StatusSettingsDialog,
+        Call::Logoff { flags } => Body::TransportLogoff {
+            flags: LogoffFlags::from_raw(flags),
+        },
+        Call::ReleaseLogon => Body::Release {
+            object: Released::Logon,
         },
         Call::Notify {
             flags,
@@ -403,6 +463,7 @@ fn call_body(ls: &LogonState, call: Call) -> Body {
             flags: TransportNotifyFlags::from_raw(flags),
             data: provider::notify_data(flags, slot, msg_ref),
         },
+        c => provider_call_body(c).expect("a provider-level call"),
     }
 }
 
@@ -419,26 +480,49 @@ impl Model for XpModel {
             return;
         }
         let cfg = &self.cfg;
+        // Mail already waiting on the server arrives, in order, before anything else.
+        if !cfg.late_mail {
+            if let Some(i) = state
+                .logons
+                .iter()
+                .position(|ls| ls.arrivals_left > 0 && ls.judge.life == Life::Idle)
+            {
+                actions.push(Action::Arrive { logon: i as u8 });
+                return;
+            }
+        }
+        let mut pm = Vec::new();
+        let views: smallvec::SmallVec<[LogonView<'_>; 2]> = state
+            .logons
+            .iter()
+            .map(|ls| LogonView {
+                session: &ls.judge,
+                spooler: &ls.spooler,
+            })
+            .collect();
+        spooler::provider_moves(&state.judge, &views, cfg, state.prov.is_none(), &mut pm);
+        for (logon, m) in pm {
+            if let SpoolerMove::Provider(call) | SpoolerMove::Main(call) = m {
+                actions.push(Action::Call { logon, call });
+            }
+        }
         let mut moves = Vec::new();
         let mut jobs = Vec::new();
         for (i, ls) in state.logons.iter().enumerate() {
             let logon = i as u8;
-            if let Some(run) = &ls.main {
-                for choice in 0..provider::choices(ls, cfg, run) {
-                    actions.push(Action::Step {
-                        logon,
-                        lane: Lane::Main,
-                        choice,
-                    });
-                }
-            }
-            if let Some(run) = &ls.notify {
-                for choice in 0..provider::choices(ls, cfg, run) {
-                    actions.push(Action::Step {
-                        logon,
-                        lane: Lane::Notify,
-                        choice,
-                    });
+            for (lane, run) in [
+                (Lane::Main, &ls.main),
+                (Lane::Notify, &ls.notify),
+                (Lane::Client, &ls.client),
+            ] {
+                if let Some(run) = run {
+                    for choice in 0..provider::choices(ls, cfg, run) {
+                        actions.push(Action::Step {
+                            logon,
+                            lane,
+                            choice,
+                        });
+                    }
                 }
             }
             moves.clear();
@@ -450,28 +534,24 @@ impl Model for XpModel {
                 &mut moves,
             );
             for m in &moves {
+                if !spooler::permitted(&state.judge, logon, m) {
+                    continue;
+                }
                 actions.push(match *m {
-                    SpoolerMove::Main(call) | SpoolerMove::Notify(call) => {
-                        Action::Call { logon, call }
-                    }
+                    SpoolerMove::Main(call)
+                    | SpoolerMove::Notify(call)
+                    | SpoolerMove::Client(call)
+                    | SpoolerMove::Provider(call) => Action::Call { logon, call },
                     SpoolerMove::TimePasses => Action::TimePasses { logon },
                     SpoolerMove::AbortSubmit(slot) => Action::AbortSubmit { logon, slot },
+                    SpoolerMove::StoreLogoff(flags) => Action::StoreLogoff { logon, flags },
                 });
             }
-            use xpcheck_properties::judge::session::Life;
-            if matches!(ls.judge.life, Life::Active | Life::Critical) {
-                jobs.clear();
-                provider::jobs(ls, cfg, &mut jobs);
-                actions.extend(jobs.iter().map(|&job| Action::Background { logon, job }));
-                if ls.arrivals_left > 0 && ls.judge.life == Life::Active && cfg.late_mail {
-                    actions.push(Action::Arrive { logon });
-                }
-            }
-            if ls.arrivals_left > 0 && ls.judge.life == Life::Idle && !cfg.late_mail {
-                // Mail already waiting on the server arrives, in order, before the logon.
-                actions.clear();
+            jobs.clear();
+            provider::jobs(ls, cfg, &mut jobs);
+            actions.extend(jobs.iter().map(|&job| Action::Background { logon, job }));
+            if ls.arrivals_left > 0 && ls.judge.life == Life::Active && cfg.late_mail {
                 actions.push(Action::Arrive { logon });
-                return;
             }
         }
     }

@@ -3,15 +3,44 @@
 //! A [`Behaviour`] other than `Correct` flips exactly the decisions that break its rules.
 
 use xpcheck_properties::event::{Body, Method, MsgId, NotifyData, Word};
+use xpcheck_properties::judge::session::Life;
+use xpcheck_properties::vocab::consts::{CURRENT_SPI_VERSION, MAPI_STATUS};
 use xpcheck_properties::vocab::{
-    EndMessageFlags as E, FlagWord, HResult as H, LogonFlags, SpoolerNotifyFlags as N,
-    StatusCode as St, StatusRowFlags, TransportNotifyFlags as F,
+    EndMessageFlags as E, FlagWord, FlushFlags as Q, HResult as H, LogonFlags,
+    ResourceMethods as RM, RowColumns as Col, SpoolerNotifyFlags as N, StatusCode as St,
+    StatusRowFlags, TransportNotifyFlags as F, ValidateStateFlags as V,
 };
 
 use crate::behaviour::Behaviour;
 use crate::config::{Config, MAX_MESSAGES};
 use crate::spooler::out_id;
 use crate::state::{Call, Job, LogonState, Run};
+
+/// The abstract provider object's own state (the IXPProvider, shared by its logons).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ProviderObject {
+    /// The profile lacks required information: TransportLogon answers MAPI_E_UNCONFIGURED until
+    /// MAPI runs MSG_SERVICE_CONFIGURE (LIFE-21). Lifecycle scenario only.
+    pub unconfigured: bool,
+}
+
+impl ProviderObject {
+    /// The provider object before XPProviderInit.
+    pub fn new(cfg: &Config) -> ProviderObject {
+        ProviderObject {
+            unconfigured: cfg.lifecycle,
+        }
+    }
+}
+
+/// The methods the status row advertises in PR_RESOURCE_METHODS (STAT-7, STAT-11, FQ-16): every
+/// status-object method the abstract provider implements.
+pub const METHODS: RM = RM::STATUS_VALIDATE_STATE
+    .union(RM::STATUS_SETTINGS_DIALOG)
+    .union(RM::STATUS_FLUSH_QUEUES);
+
+/// The undefined PR_STATUS_CODE bit the faulty `UndefinedRowBits` writes (STAT-3).
+const UNDEFINED_ROW_BIT: u32 = 0x0008_0000;
 
 /// What the provider knows about one outbound slot.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -78,6 +107,14 @@ pub struct Provider {
     pub critsec: Critsec,
     /// Faulty: an inbound object to touch after its StartMessage returned.
     pub touch_due: Option<u32>,
+    /// Offline: FORCE_XP_DISCONNECT or ABORT_XP_HEADER_OPERATION (VS-8, VS-9); the row shows
+    /// STATUS_OFFLINE instead of STATUS_AVAILABLE.
+    pub offline: bool,
+    /// A header operation was aborted: the row shows no inbound activity until the transport
+    /// is back online (VS-8).
+    pub header_aborted: bool,
+    /// Faulty `RowAfterLogoff`: a row change still to come after TransportLogoff.
+    pub late_row_due: bool,
 }
 
 impl Provider {
@@ -93,13 +130,17 @@ impl Provider {
     }
 
     fn status(&self, b: Behaviour) -> u32 {
-        let mut r = St::STATUS_AVAILABLE;
+        let mut r = if self.offline {
+            St::STATUS_OFFLINE
+        } else {
+            St::STATUS_AVAILABLE
+        };
         if b == Behaviour::NoStatusUpdate {
             // Keeps whatever enabled bits the row had (never touched after logon).
             r |=
                 St::from_raw(self.row) & (St::STATUS_INBOUND_ENABLED | St::STATUS_OUTBOUND_ENABLED);
         } else {
-            if self.inbound {
+            if self.inbound && !self.header_aborted {
                 r |= St::STATUS_INBOUND_ENABLED;
             }
             if self.outbound {
@@ -112,7 +153,20 @@ impl Provider {
         if self.flush[1] {
             r |= St::STATUS_OUTBOUND_FLUSH;
         }
-        r.raw()
+        let extra = if b == Behaviour::UndefinedRowBits {
+            UNDEFINED_ROW_BIT
+        } else {
+            0
+        };
+        r.raw() | extra
+    }
+
+    /// Writes the row if `status` differs from it (or `always`), recording PR_STATUS_CODE.
+    fn write_row(&mut self, status: u32, always: bool, ev: &mut Vec<Body>) {
+        if status != self.row || always {
+            self.row = status;
+            ev.push(row_update(status, Col::PR_STATUS_CODE, None));
+        }
     }
 
     /// A msg-ref unique among in-flight messages, never the presets 0 and 1 (AMB-7). Refs are
@@ -121,6 +175,18 @@ impl Provider {
         (2..)
             .find(|r| *r != self.in_ref && !self.out_ref.contains(r))
             .expect("refs are plentiful")
+    }
+}
+
+/// `ModifyStatusRow(STATUSROW_UPDATE)` with the columns it passes (STAT-7, VS-8, VS-10).
+fn row_update(status: u32, columns: Col, remote_validate_ok: Option<bool>) -> Body {
+    Body::ModifyStatusRow {
+        flags: StatusRowFlags::STATUSROW_UPDATE,
+        status: St::from_raw(status),
+        columns: Some(columns),
+        resource_methods: None,
+        remote_validate_ok,
+        result: H::S_OK,
     }
 }
 
@@ -154,14 +220,14 @@ fn critical_return(b: Behaviour) -> H {
 }
 
 /// SpoolerYield; the spooler answers MAPI_W_CANCEL_MESSAGE on branch 1 (YLD-3, YLD-4).
-fn spooler_yield(run: &mut Run, choice: u8, ev: &mut Vec<Body>) {
+fn spooler_yield(b: Behaviour, run: &mut Run, choice: u8, ev: &mut Vec<Body>) {
     let result = if choice == 1 {
         H::MAPI_W_CANCEL_MESSAGE
     } else {
         H::S_OK
     };
     ev.push(Body::SpoolerYield {
-        flags: Word(0),
+        flags: Word(u32::from(b == Behaviour::YieldWithFlags)),
         result,
     });
     run.cancelled = choice == 1;
@@ -171,6 +237,7 @@ fn spooler_yield(run: &mut Run, choice: u8, ev: &mut Vec<Body>) {
 pub fn choices(ls: &LogonState, cfg: &Config, run: &Run) -> u8 {
     let p = &ls.provider;
     match (run.call, run.pc) {
+        (Call::Logon { flags }, 1) if shows_dialog(cfg, flags) => 2,
         (Call::Submit { resubmission, .. }, 1) if !run.cancelled => {
             1 + 3 * u8::from(p.refusals > 0) + u8::from(resubmission) + u8::from(p.criticals > 0)
         }
@@ -183,6 +250,30 @@ pub fn choices(ls: &LogonState, cfg: &Config, run: &Run) -> u8 {
         (Call::End { .. }, 0) => 1 + u8::from(p.deferrals > 0) + u8::from(p.refusals > 0),
         _ => 1,
     }
+}
+
+/// TransportLogon shows a logon dialog, which the user may cancel (LIFE-19): lifecycle
+/// scenario, on a logon that did not pass LOGON_NO_DIALOG (LIFE-17).
+fn shows_dialog(cfg: &Config, flags: u32) -> bool {
+    cfg.lifecycle && flags & LogonFlags::LOGON_NO_DIALOG.bits() == 0
+}
+
+/// What TransportLogon answers in `*lpulFlags`: nothing for LOGON_NO_CONNECT (AMB-33), else
+/// LOGON_SP_POLL (the lifecycle scenario relies on NOTIFY_NEWMAIL instead, LIFE-10) and
+/// LOGON_SP_IDLE when the scenario explores Idle.
+fn capabilities(cfg: &Config, flags: u32) -> LogonFlags {
+    if flags & LogonFlags::LOGON_NO_CONNECT.bits() != 0 {
+        return LogonFlags::empty();
+    }
+    let mut caps = if cfg.lifecycle {
+        LogonFlags::empty()
+    } else {
+        LogonFlags::LOGON_SP_POLL
+    };
+    if cfg.idle {
+        caps |= LogonFlags::LOGON_SP_IDLE;
+    }
+    caps
 }
 
 fn yields(ls: &LogonState, cfg: &Config, run: &Run) -> bool {
@@ -206,40 +297,25 @@ fn checks_cancel(b: Behaviour, call: Call, pc: u8) -> bool {
     }
 }
 
-/// Takes the next step of the program running in `run`, pushing the events it makes.
-/// Returns `false` when the call returned.
-pub fn step(
-    ls: &mut LogonState,
-    cfg: &Config,
-    run: &mut Run,
-    choice: u8,
-    ev: &mut Vec<Body>,
-) -> bool {
+/// Entry points the abstract provider runs atomically: their call, effects and return are one
+/// step of the model (no other thread acts in between). The message entry points, TransportLogon
+/// and TransportNotify take several steps.
+pub fn atomic(call: Call) -> bool {
+    !matches!(
+        call,
+        Call::Logon { .. }
+            | Call::Submit { .. }
+            | Call::End { .. }
+            | Call::Start { .. }
+            | Call::Notify { .. }
+    )
+}
+
+/// Runs an atomic entry point of a logon ([`atomic`]): its effects and its return.
+pub fn call_atomic(ls: &mut LogonState, cfg: &Config, call: Call, ev: &mut Vec<Body>) {
     let b = cfg.behaviour;
-    match run.call {
-        Call::Logon => match run.pc {
-            0 => {
-                ev.push(Body::status_row(
-                    StatusRowFlags::empty(),
-                    St::STATUS_AVAILABLE,
-                ));
-                ls.provider.row = St::STATUS_AVAILABLE.raw();
-                run.pc = 1;
-                true
-            }
-            _ => {
-                let mut r = Body::ret(Method::TransportLogon, H::S_OK);
-                if let Body::Return { flags, .. } = &mut r {
-                    *flags = Some(Word(LogonFlags::LOGON_SP_POLL.raw()));
-                }
-                ev.push(r);
-                false
-            }
-        },
-        Call::AddressTypes => {
-            ev.push(Body::ret(Method::AddressTypes, H::S_OK));
-            false
-        }
+    let hr = match call {
+        Call::AddressTypes => H::S_OK,
         Call::Poll => {
             let n = ls.provider.inbox.len() as u32;
             ev.push(Body::Return {
@@ -250,43 +326,270 @@ pub fn step(
                 return_parm: None,
                 incoming: Some(n),
             });
-            false
+            return;
         }
-        Call::ValidateState => {
-            let hr = if ls.provider.critsec == Critsec::Open {
-                H::MAPI_E_BUSY
+        Call::Idle => {
+            if b == Behaviour::IdleNotOk {
+                H::MAPI_E_CALL_FAILED
             } else {
                 H::S_OK
-            };
-            ev.push(Body::ret(Method::ValidateState, hr));
-            false
-        }
-        Call::Logoff => {
-            // A provider closes the critical section it opened before it goes (SPN-6, AMB-24).
-            if ls.provider.critsec == Critsec::Open {
-                ls.provider.critsec = Critsec::Closed;
-                ev.push(Body::spooler_notify(N::NOTIFY_NONCRIT, None));
-                return true;
             }
-            ev.push(Body::ret(Method::TransportLogoff, H::S_OK));
-            false
         }
-        Call::FlushQueues => {
-            if run.pc == 0 {
-                ls.provider.flush = [true, true];
-                let status = ls.provider.status(b);
-                ls.provider.row = status;
-                ev.push(Body::status_row(
-                    StatusRowFlags::STATUSROW_UPDATE,
-                    St::from_raw(status),
+        Call::ValidateState { flags } | Call::StatusValidateState { flags } => {
+            validate(ls, cfg, V::from_raw(flags), ev)
+        }
+        Call::FlushQueues { flags } => flush_queues(ls, cfg, Q::from_raw(flags), ev),
+        Call::OpenStatusEntry => {
+            if b == Behaviour::NoStatusObject {
+                H::MAPI_E_NO_SUPPORT
+            } else {
+                ev.push(Body::ret_flags(
+                    Method::OpenStatusEntry,
+                    H::S_OK,
+                    MAPI_STATUS,
                 ));
+                return;
+            }
+        }
+        Call::StatusFlushQueues { flags } => {
+            // The status object's flush only shows the row bits the spooler acts on (FQ-15,
+            // FQ-17, FLOW-7).
+            let p = &mut ls.provider;
+            let f = Q::from_raw(flags);
+            p.flush[0] |= f.contains(Q::FLUSH_DOWNLOAD);
+            p.flush[1] |= f.contains(Q::FLUSH_UPLOAD);
+            let status = p.status(b);
+            p.write_row(status, false, ev);
+            H::S_OK
+        }
+        Call::StatusSettingsDialog => {
+            // The user changes the settings: the spooler re-reads the address types (SPN-5).
+            ev.push(Body::ShowUi { cancelled: false });
+            ev.push(Body::spooler_notify(N::NOTIFY_CONFIG_CHANGE, None));
+            H::S_OK
+        }
+        Call::Logoff { .. } => {
+            // A provider closes the critical section it opened before it goes (SPN-6, AMB-24),
+            // invalidates its logon and releases the support object last (LIFE-30).
+            let p = &mut ls.provider;
+            if p.critsec == Critsec::Open {
+                p.critsec = Critsec::Closed;
+                ev.push(Body::spooler_notify(N::NOTIFY_NONCRIT, None));
+            }
+            if b == Behaviour::RowAfterLogoff {
+                p.late_row_due = true;
+            } else {
+                ev.push(Body::MakeInvalid);
+                ev.push(Body::SupportRelease);
+            }
+            H::S_OK
+        }
+        Call::ReleaseLogon => {
+            if !ls.judge.track.logged_off {
+                // Released without TransportLogoff: the same teardown (LIFE-34, LIFE-30).
+                ev.push(Body::MakeInvalid);
+                ev.push(Body::SupportRelease);
+            }
+            H::S_OK
+        }
+        _ => unreachable!("not an atomic logon call: {call:?}"),
+    };
+    let method = call_method(call);
+    ev.push(Body::ret(method, hr));
+}
+
+/// The method an entry point's return names.
+fn call_method(call: Call) -> Method {
+    match call {
+        Call::ProviderInit { .. } => Method::ProviderInit,
+        Call::Logon { .. } => Method::TransportLogon,
+        Call::AddressTypes => Method::AddressTypes,
+        Call::Submit { .. } => Method::SubmitMessage,
+        Call::End { .. } => Method::EndMessage,
+        Call::Start { .. } => Method::StartMessage,
+        Call::Poll => Method::Poll,
+        Call::Idle => Method::Idle,
+        Call::FlushQueues { .. } => Method::FlushQueues,
+        Call::ValidateState { .. } => Method::ValidateState,
+        Call::OpenStatusEntry => Method::OpenStatusEntry,
+        Call::StatusValidateState { .. } => Method::StatusValidateState,
+        Call::StatusFlushQueues { .. } => Method::StatusFlushQueues,
+        Call::StatusSettingsDialog => Method::StatusSettingsDialog,
+        Call::Logoff { .. } => Method::TransportLogoff,
+        Call::ReleaseLogon | Call::ReleaseProvider => Method::Release,
+        Call::Shutdown { .. } => Method::Shutdown,
+        Call::Notify { .. } => Method::TransportNotify,
+        Call::ServiceConfigure => unreachable!("MSG_SERVICE_CONFIGURE is no call"),
+    }
+}
+
+/// ValidateState, on the logon or the status object (VS-1: the same behaviour): MAPI_E_BUSY
+/// inside a critical section (SPN-6), MAPI_E_UNKNOWN_FLAGS for undefined bits (VS-6), MAPI_E_NO_SUPPORT
+/// for SHOW_XP_SESSION_UI (VS-10: no header UI); otherwise the row follows the flags (VS-8..VS-10,
+/// with PR_STATUS_STRING and PR_REMOTE_VALIDATE_OK), NOTIFY_READYTOSEND when it comes back online
+/// with outbound enabled (SPN-9) and NOTIFY_CONFIG_CHANGE for CONFIG_CHANGED (VS-11); no dialog
+/// (VS-12) and no message transfer (VS-7).
+fn validate(ls: &mut LogonState, cfg: &Config, f: V, ev: &mut Vec<Body>) -> H {
+    let b = cfg.behaviour;
+    let p = &mut ls.provider;
+    if p.critsec == Critsec::Open {
+        return H::MAPI_E_BUSY;
+    }
+    if f.unknown_bits() != 0 && b != Behaviour::AcceptsUnknownFlags {
+        return H::MAPI_E_UNKNOWN_FLAGS;
+    }
+    if f.contains(V::SHOW_XP_SESSION_UI) {
+        return H::MAPI_E_NO_SUPPORT;
+    }
+    let was_offline = p.offline;
+    if f.intersects(V::FORCE_XP_DISCONNECT | V::ABORT_XP_HEADER_OPERATION) {
+        p.offline = true;
+    }
+    if f.contains(V::ABORT_XP_HEADER_OPERATION) {
+        p.header_aborted = true;
+    }
+    if f.intersects(V::FORCE_XP_CONNECT | V::REFRESH_XP_HEADER_CACHE) {
+        p.offline = false;
+        p.header_aborted = false;
+    }
+    let remote_validate_ok = if f.contains(V::ABORT_XP_HEADER_OPERATION) {
+        Some(true)
+    } else if f.intersects(V::REFRESH_XP_HEADER_CACHE | V::PROCESS_XP_HEADER_CACHE) {
+        Some(false)
+    } else {
+        None
+    };
+    let status = p.status(b);
+    if remote_validate_ok.is_some() {
+        p.row = status;
+        ev.push(row_update(
+            status,
+            Col::PR_STATUS_CODE | Col::PR_STATUS_STRING | Col::PR_REMOTE_VALIDATE_OK,
+            remote_validate_ok,
+        ));
+    } else {
+        p.write_row(status, false, ev);
+    }
+    if was_offline && !p.offline && p.outbound && b != Behaviour::NoReadyToSend {
+        ev.push(Body::spooler_notify(N::NOTIFY_READYTOSEND, None));
+    }
+    if f.contains(V::CONFIG_CHANGED) && b != Behaviour::SilentConfigChange {
+        ev.push(Body::spooler_notify(N::NOTIFY_CONFIG_CHANGE, None));
+    }
+    H::S_OK
+}
+
+/// IXPLogon::FlushQueues: the row shows the flush bit of every direction asked for (FQ-2; the
+/// inbound one already for the phase after the outbound one, FQ-10), and with FLUSH_UPLOAD every
+/// deferred message is announced with NOTIFY_SENTDEFERRED before the return (FQ-7). No UI
+/// (FQ-5), no SpoolerYield while flushing (TN-10, TN-16).
+fn flush_queues(ls: &mut LogonState, cfg: &Config, f: Q, ev: &mut Vec<Body>) -> H {
+    let b = cfg.behaviour;
+    let p = &mut ls.provider;
+    let up = f.contains(Q::FLUSH_UPLOAD);
+    let down = f.contains(Q::FLUSH_DOWNLOAD);
+    p.flush[1] |= up;
+    p.flush[0] |= down && !(up && b == Behaviour::NoInboundFlushBit);
+    let status = p.status(b);
+    p.write_row(status, false, ev);
+    if up && b != Behaviour::DeferredNotAnnounced {
+        for (s, h) in p.held.iter_mut().enumerate() {
+            if *h == Held::Deferred {
+                *h = Held::Announced;
+                ev.push(Body::spooler_notify(
+                    N::NOTIFY_SENTDEFERRED,
+                    Some(out_id(s as u8)),
+                ));
+            }
+        }
+    }
+    H::S_OK
+}
+
+/// Runs a provider-level entry point (atomic): XPProviderInit answers CURRENT_SPI_VERSION, or
+/// MAPI_E_VERSION when MAPI's SPI version is older than the provider's (LIFE-3); Shutdown and
+/// the provider's Release answer S_OK (LIFE-33, LIFE-34); MSG_SERVICE_CONFIGURE configures the
+/// profile (LIFE-21).
+pub fn call_provider(obj: &mut ProviderObject, cfg: &Config, call: Call, ev: &mut Vec<Body>) {
+    let hr = match call {
+        Call::ProviderInit { mapi_ver, .. } => {
+            if mapi_ver >> 16 < CURRENT_SPI_VERSION >> 16 {
+                H::MAPI_E_VERSION
+            } else {
+                ev.push(Body::ret_flags(
+                    Method::ProviderInit,
+                    H::S_OK,
+                    CURRENT_SPI_VERSION,
+                ));
+                return;
+            }
+        }
+        Call::ServiceConfigure => {
+            obj.unconfigured = false;
+            return;
+        }
+        Call::Shutdown { .. } if cfg.behaviour == Behaviour::ShutdownFails => H::MAPI_E_CALL_FAILED,
+        Call::Shutdown { .. } | Call::ReleaseProvider => H::S_OK,
+        _ => unreachable!("not a provider-level call: {call:?}"),
+    };
+    ev.push(Body::ret(call_method(call), hr));
+}
+
+/// Takes the next step of the program running in `run`, pushing the events it makes.
+/// Returns `false` when the call returned.
+pub fn step(
+    ls: &mut LogonState,
+    obj: &ProviderObject,
+    cfg: &Config,
+    run: &mut Run,
+    choice: u8,
+    ev: &mut Vec<Body>,
+) -> bool {
+    let b = cfg.behaviour;
+    match run.call {
+        Call::Logon { flags } => match run.pc {
+            0 => {
+                if obj.unconfigured {
+                    // The profile lacks what the provider needs (LIFE-21).
+                    ev.push(Body::ret(Method::TransportLogon, H::MAPI_E_UNCONFIGURED));
+                    return false;
+                }
+                let p = &mut ls.provider;
+                let status = p.status(b);
+                p.row = status;
+                ev.push(Body::ModifyStatusRow {
+                    flags: StatusRowFlags::empty(),
+                    status: St::from_raw(status),
+                    columns: Some(Col::REQUIRED),
+                    resource_methods: Some(Word(METHODS.bits())),
+                    remote_validate_ok: None,
+                    result: H::S_OK,
+                });
                 run.pc = 1;
                 true
-            } else {
-                ev.push(Body::ret(Method::FlushQueues, H::S_OK));
+            }
+            _ => {
+                if shows_dialog(cfg, flags) {
+                    let cancelled = choice == 1;
+                    ev.push(Body::ShowUi { cancelled });
+                    if cancelled {
+                        ev.push(Body::ret(Method::TransportLogon, H::MAPI_E_USER_CANCEL));
+                        return false;
+                    }
+                }
+                let hr = if b == Behaviour::LogonWarning {
+                    H::MAPI_W_ERRORS_RETURNED
+                } else {
+                    H::S_OK
+                };
+                ev.push(Body::ret_flags(
+                    Method::TransportLogon,
+                    hr,
+                    capabilities(cfg, flags).raw(),
+                ));
                 false
             }
-        }
+        },
         Call::Notify {
             flags,
             slot,
@@ -331,6 +634,7 @@ pub fn step(
             false
         }
         Call::Start { obj } => start_step(ls, cfg, run, MsgId(obj), choice, ev),
+        c => unreachable!("{c:?} runs atomically"),
     }
 }
 
@@ -387,14 +691,11 @@ fn notify_step(
                 _ => {}
             }
         }
+        // A direction change always updates the row, even when an offline row looks the same
+        // (TN-6, TN-14, TN-22, TN-24).
         let status = p.status(b);
-        if status != p.row {
-            p.row = status;
-            ev.push(Body::status_row(
-                StatusRowFlags::STATUSROW_UPDATE,
-                St::from_raw(status),
-            ));
-        }
+        let direction = req.inbound.is_some() || req.outbound.is_some();
+        p.write_row(status, direction && b != Behaviour::NoStatusUpdate, ev);
         run.pc = 1;
         true
     } else {
@@ -476,6 +777,12 @@ fn submit_step(
                 c = c.saturating_sub(1);
             }
             if let Some(hr) = refusal {
+                // Faulty: a refusal reported as an undocumented failure (SUB-10).
+                let hr = if b == Behaviour::SubmitFailsSilently && hr == H::MAPI_E_BUSY {
+                    H::MAPI_E_CALL_FAILED
+                } else {
+                    hr
+                };
                 p.out_ref[s] = 0;
                 let parm = (hr == H::MAPI_E_WAIT).then_some(30);
                 ev.push(Body::Return {
@@ -523,17 +830,27 @@ fn submit_step(
                 had_taken: special,
                 result: H::S_OK,
             });
-            ev.push(Body::SetResponsibility {
-                msg,
-                result: H::S_OK,
-            });
+            if b != Behaviour::NoResponsibility {
+                ev.push(Body::SetResponsibility {
+                    msg,
+                    result: H::S_OK,
+                });
+            }
+            if special {
+                // The second message asked for a delivery report: one StatusRecips with every
+                // recipient it served (FLOW-10, FLOW-11).
+                ev.push(Body::StatusRecips {
+                    msg,
+                    result: H::S_OK,
+                });
+            }
             run.pc = 5;
             true
         }
         5 => {
             run.pc = 6;
             if yields(ls, cfg, run) {
-                spooler_yield(run, choice, ev);
+                spooler_yield(cfg.behaviour, run, choice, ev);
                 return true;
             }
             submit_step(ls, cfg, run, slot, resubmission, choice, ev)
@@ -610,7 +927,8 @@ fn start_step(
                 content: Some(head as u32),
                 nontransmittable: false,
                 entry_id: false,
-                message_class: None,
+                // The class of the received message, IPM.Note if it had none (FLOW-14).
+                message_class: Some(true),
                 result: H::S_OK,
             });
             run.pc = 2;
@@ -639,7 +957,7 @@ fn start_step(
         4 => {
             run.pc = 5;
             if yields(ls, cfg, run) {
-                spooler_yield(run, choice, ev);
+                spooler_yield(cfg.behaviour, run, choice, ev);
                 return true;
             }
             start_step(ls, cfg, run, obj, choice, ev)
@@ -686,6 +1004,12 @@ fn start_return(
 /// Background jobs the provider's own threads may run now.
 pub fn jobs(ls: &LogonState, cfg: &Config, out: &mut Vec<Job>) {
     let p = &ls.provider;
+    if p.late_row_due && ls.judge.life == Life::Gone {
+        out.push(Job::RowAfterLogoff);
+    }
+    if !matches!(ls.judge.life, Life::Active | Life::Critical) {
+        return;
+    }
     for (s, h) in p.held.iter().enumerate() {
         let due = *h == Held::Deferred
             || (*h == Held::Aborted && cfg.behaviour == Behaviour::SentDeferredAfterAbort);
@@ -693,7 +1017,8 @@ pub fn jobs(ls: &LogonState, cfg: &Config, out: &mut Vec<Job>) {
             out.push(Job::SentDeferred(s as u8));
         }
     }
-    if p.newmail_due && p.inbound {
+    let repeats = cfg.behaviour == Behaviour::NewMailRepeated && !p.inbox.is_empty();
+    if (p.newmail_due || repeats) && p.inbound {
         out.push(Job::NewMail);
     }
     if cfg.critsec {
@@ -709,9 +1034,15 @@ pub fn jobs(ls: &LogonState, cfg: &Config, out: &mut Vec<Job>) {
 }
 
 /// Runs a background job.
-pub fn run_job(ls: &mut LogonState, job: Job, ev: &mut Vec<Body>) {
+pub fn run_job(ls: &mut LogonState, cfg: &Config, job: Job, ev: &mut Vec<Body>) {
     let p = &mut ls.provider;
     match job {
+        Job::RowAfterLogoff => {
+            p.late_row_due = false;
+            p.offline = true;
+            let status = p.status(cfg.behaviour);
+            p.write_row(status, true, ev);
+        }
         Job::SentDeferred(s) => {
             let h = &mut p.held[s as usize];
             *h = if *h == Held::Aborted {

@@ -271,7 +271,7 @@ impl<L: ExplorableLogon> Model for ExploreModel<L> {
         for &m in &moves {
             actions.push((m, None));
             if let SpoolerMove::Main(call) = m {
-                if matches!(call, Call::Logoff | Call::Logon) {
+                if matches!(call, Call::Logoff { .. } | Call::Logon { .. }) {
                     continue;
                 }
                 for k in 0..self.opts.injection_points {

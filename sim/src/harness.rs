@@ -360,6 +360,10 @@ impl Harness {
                 Harness::record(&mut st, Body::TimePasses { secs: 30 });
             }
             SpoolerMove::AbortSubmit(slot) => Harness::abort_submit(&mut self.lock(), slot),
+            // Not wired yet: provider-level calls, status-object calls and store logoffs of
+            // the model's spooler (xpcheck_model::spooler::provider_moves, Config::status,
+            // Config::store_logoff) are not driven by the simulator.
+            SpoolerMove::Client(_) | SpoolerMove::Provider(_) | SpoolerMove::StoreLogoff(_) => {}
         }
     }
 
@@ -646,8 +650,8 @@ impl Harness {
     pub(crate) fn main_call(self: &Arc<Self>, provider: &Arc<dyn TransportProvider>, call: Call) {
         let ret = |method, hr| Body::ret(method, hr);
         match call {
-            Call::Logon => {
-                let input = LogonFlags::LOGON_NO_INBOUND | LogonFlags::LOGON_NO_OUTBOUND;
+            Call::Logon { flags } => {
+                let input = LogonFlags::from_raw(flags);
                 let _ = self.begin(
                     Method::TransportLogon,
                     Body::TransportLogon { flags: input },
@@ -792,25 +796,21 @@ impl Harness {
                     incoming: Some(n),
                 });
             }
-            Call::FlushQueues => {
-                let flags = FlushFlags::FLUSH_UPLOAD | FlushFlags::FLUSH_DOWNLOAD;
+            Call::FlushQueues { flags } => {
+                let flags = FlushFlags::from_raw(flags);
                 if !self.begin(Method::FlushQueues, Body::FlushQueues { flags }) {
                     return;
                 }
                 let hr = l.flush_queues(flags);
                 self.end(ret(Method::FlushQueues, hr));
             }
-            Call::ValidateState => {
-                let _ = self.begin(
-                    Method::ValidateState,
-                    Body::ValidateState {
-                        flags: ValidateStateFlags::empty(),
-                    },
-                );
-                let hr = l.validate_state(ValidateStateFlags::empty());
+            Call::ValidateState { flags } => {
+                let flags = ValidateStateFlags::from_raw(flags);
+                let _ = self.begin(Method::ValidateState, Body::ValidateState { flags });
+                let hr = l.validate_state(flags);
                 self.end(ret(Method::ValidateState, hr));
             }
-            Call::Logoff => {
+            Call::Logoff { .. } => {
                 // 0, LOGOFF_NORMAL or LOGOFF_HURRY: providers must accept all three (AMB-19).
                 let flags = match self.lock().choose.below(3) {
                     0 => LogoffFlags::empty(),
@@ -821,7 +821,8 @@ impl Harness {
                 let hr = l.transport_logoff(flags);
                 self.end(ret(Method::TransportLogoff, hr));
             }
-            Call::Logon | Call::Notify { .. } => {}
+            // Not wired yet: Idle, the status object, releases (see `perform`).
+            _ => {}
         }
     }
 }
@@ -967,7 +968,7 @@ fn drive(h: &Arc<Harness>, provider: &Arc<dyn TransportProvider>, opts: &SimOpti
             // Aborting a deferred message is rare too (a user's cancel, or the spooler's own
             // before it logs off, TN-25/TN-26), so the provider gets to announce it (DEF-4).
             let weight = |m: &SpoolerMove| match m {
-                SpoolerMove::Main(Call::Logoff) => 1,
+                SpoolerMove::Main(Call::Logoff { .. }) => 1,
                 SpoolerMove::Notify(Call::Notify { flags, .. })
                     if flags & TransportNotifyFlags::NOTIFY_ABORT_DEFERRED.raw() != 0 =>
                 {

@@ -408,7 +408,14 @@ fn execute(
         mirror: mirror.clone(),
     };
     let (h, provider) = Harness::new(factory, &sim, Chooser::script(&[]), Some(mode));
-    h.main_call(&provider, Call::Logon);
+    h.main_call(
+        &provider,
+        Call::Logon {
+            flags: (xpcheck_properties::vocab::LogonFlags::LOGON_NO_INBOUND
+                | xpcheck_properties::vocab::LogonFlags::LOGON_NO_OUTBOUND)
+                .bits(),
+        },
+    );
     h.main_call(&provider, Call::AddressTypes);
     if !scenario.setup.is_empty() {
         h.label(Thread::Notify);
@@ -520,13 +527,17 @@ impl Harness {
             }
             MainStep::Start => Call::Start { obj: 0 },
             MainStep::Poll => Call::Poll,
-            MainStep::FlushQueues => Call::FlushQueues,
+            MainStep::FlushQueues => Call::FlushQueues {
+                flags: (xpcheck_properties::vocab::FlushFlags::FLUSH_UPLOAD
+                    | xpcheck_properties::vocab::FlushFlags::FLUSH_DOWNLOAD)
+                    .bits(),
+            },
             MainStep::Logoff => {
                 // TN-26: what the provider still defers is aborted before the logoff.
                 self.label(Thread::Notify);
                 while self.notify_step(NotifyStep::AbortDeferred) {}
                 self.unlabel();
-                Call::Logoff
+                Call::Logoff { flags: 0 }
             }
             MainStep::WireOffline | MainStep::WireOnline => {
                 self.wire.set_online(step == MainStep::WireOnline);
