@@ -383,12 +383,12 @@ impl Spooler {
             out.push(SpoolerMove::Main(Call::Idle));
         }
         let cycle = s.flush.iter().any(|f| f.state != FlushState::Off);
-        if cfg.flush && !self.flush_queues_used && !self.flushed.contains(&true) {
+        if cfg.flush && self.traffic() && !self.flush_queues_used && !self.flushed.contains(&true) {
             out.push(SpoolerMove::Main(Call::FlushQueues {
                 flags: (Q::FLUSH_UPLOAD | Q::FLUSH_DOWNLOAD).bits(),
             }));
         }
-        if cfg.flush_queues && !self.flush_queues_used && !cycle {
+        if cfg.flush_queues && self.traffic() && !self.flush_queues_used && !cycle {
             for flags in FQ_FLAGS {
                 out.push(SpoolerMove::Main(Call::FlushQueues { flags }));
             }
@@ -482,7 +482,8 @@ impl Spooler {
                 out.push(notify(F::NOTIFY_ABORT_DEFERRED, slot_of(m.id), 0));
             }
         }
-        if cfg.flush {
+        // A LOGON_NO_CONNECT logon carries no traffic (LIFE-16): no flush either.
+        if cfg.flush && self.traffic() {
             for (d, begin) in [
                 (INBOUND, F::NOTIFY_BEGIN_INBOUND_FLUSH),
                 (OUTBOUND, F::NOTIFY_BEGIN_OUTBOUND_FLUSH),

@@ -45,6 +45,28 @@ pub enum Flaw {
     /// Transmits outbound mail whole: nontransmittable properties and recipients another
     /// transport already took.
     SendsEverything,
+    /// Transmits outbound mail without ever setting PR_RESPONSIBILITY on the recipients it
+    /// handled, and reports it sent.
+    NoResponsibility,
+    /// Never writes `*lpulMsgRef`: cancels and EndMessage name its messages by the spooler's
+    /// presets, 0 outbound and 1 inbound, which it matches by direction (TN-21's case).
+    NoMsgRef,
+    /// Answers Idle with MAPI_E_CALL_FAILED.
+    IdleFails,
+    /// Calls SpoolerYield(1).
+    YieldFlags,
+    /// Answers ValidateState with undefined flag bits S_OK.
+    VsAcceptsUnknown,
+    /// Has no status object: OpenStatusEntry answers MAPI_E_NO_SUPPORT.
+    NoStatusObject,
+    /// Announces deferred messages in FlushQueues(FLUSH_UPLOAD) only while the wire is up.
+    DeferredUnannounced,
+    /// Stores inbound mail without PR_MESSAGE_CLASS.
+    NoMessageClass,
+    /// Comes back online in ValidateState without SpoolerNotify(NOTIFY_READYTOSEND).
+    NoReadyToSend,
+    /// Answers ValidateState(CONFIG_CHANGED) S_OK without SpoolerNotify(NOTIFY_CONFIG_CHANGE).
+    NoConfigNotify,
 }
 
 impl Flaw {
@@ -66,6 +88,16 @@ impl Flaw {
         Flaw::LostWakeup,
         Flaw::GiveUpWaiting,
         Flaw::SendsEverything,
+        Flaw::NoResponsibility,
+        Flaw::NoMsgRef,
+        Flaw::IdleFails,
+        Flaw::YieldFlags,
+        Flaw::VsAcceptsUnknown,
+        Flaw::NoStatusObject,
+        Flaw::DeferredUnannounced,
+        Flaw::NoMessageClass,
+        Flaw::NoReadyToSend,
+        Flaw::NoConfigNotify,
     ];
 
     /// Provider name.
@@ -87,6 +119,16 @@ impl Flaw {
             Flaw::LostWakeup => "loopback-lost-wakeup",
             Flaw::GiveUpWaiting => "loopback-give-up-waiting",
             Flaw::SendsEverything => "loopback-sends-everything",
+            Flaw::NoResponsibility => "loopback-no-responsibility",
+            Flaw::NoMsgRef => "loopback-no-msg-ref",
+            Flaw::IdleFails => "loopback-idle-fails",
+            Flaw::YieldFlags => "loopback-yield-flags",
+            Flaw::VsAcceptsUnknown => "loopback-vs-accepts-unknown",
+            Flaw::NoStatusObject => "loopback-no-status-object",
+            Flaw::DeferredUnannounced => "loopback-deferred-unannounced",
+            Flaw::NoMessageClass => "loopback-no-message-class",
+            Flaw::NoReadyToSend => "loopback-no-ready-to-send",
+            Flaw::NoConfigNotify => "loopback-no-config-notify",
         }
     }
 
@@ -109,6 +151,16 @@ impl Flaw {
             Flaw::LostWakeup => &["TN-27", "TN-19"],
             Flaw::GiveUpWaiting => &["TN-17", "TN-19"],
             Flaw::SendsEverything => &["SUB-11", "SUB-12"],
+            Flaw::NoResponsibility => &["FLOW-10"],
+            Flaw::NoMsgRef => &["SUB-4", "SM-5"],
+            Flaw::IdleFails => &["IDLE-3"],
+            Flaw::YieldFlags => &["YLD-1"],
+            Flaw::VsAcceptsUnknown => &["VS-6"],
+            Flaw::NoStatusObject => &["FLOW-17"],
+            Flaw::DeferredUnannounced => &["FQ-7"],
+            Flaw::NoMessageClass => &["FLOW-14"],
+            Flaw::NoReadyToSend => &["SPN-9"],
+            Flaw::NoConfigNotify => &["VS-11"],
         }
     }
 
@@ -117,19 +169,30 @@ impl Flaw {
     pub const fn graded(self) -> bool {
         matches!(
             self,
-            Flaw::MsgRefAfterTransfer | Flaw::YieldInFlush | Flaw::CopiesNontransmittable
+            Flaw::MsgRefAfterTransfer
+                | Flaw::YieldInFlush
+                | Flaw::CopiesNontransmittable
+                | Flaw::NoMsgRef
         )
     }
 
     /// Engines that catch it (see [`crate::Builtin::engines`]): the four concurrency flaws
     /// need the spooler's notify thread to run *between* two of the provider's own steps, which
-    /// the single-threaded simulator never does.
+    /// the single-threaded simulator never does; the loom scenarios race message traffic only
+    /// (no Idle, ValidateState, status object or FlushQueues with deferred mail); exhaustive
+    /// exploration keeps the wire online (no deferral).
     pub const fn engines(self) -> &'static [&'static str] {
         match self {
             Flaw::PerLogonCancel | Flaw::CheckThenAct | Flaw::LostWakeup | Flaw::GiveUpWaiting => {
                 &["loom"]
             }
-            _ => &["sim", "loom"],
+            Flaw::IdleFails
+            | Flaw::VsAcceptsUnknown
+            | Flaw::NoStatusObject
+            | Flaw::NoReadyToSend
+            | Flaw::NoConfigNotify => &["sim", "explore"],
+            Flaw::DeferredUnannounced => &["sim"],
+            _ => &["sim", "explore", "loom"],
         }
     }
 
@@ -176,6 +239,28 @@ impl Flaw {
             Flaw::SendsEverything => {
                 "loopback that transmits nontransmittable properties and recipients already taken"
             }
+            Flaw::NoResponsibility => {
+                "loopback that transmits without ever setting PR_RESPONSIBILITY"
+            }
+            Flaw::NoMsgRef => {
+                "loopback that never writes *lpulMsgRef and matches cancels by direction (TN-21)"
+            }
+            Flaw::IdleFails => "loopback whose Idle answers MAPI_E_CALL_FAILED",
+            Flaw::YieldFlags => "loopback that calls SpoolerYield(1)",
+            Flaw::VsAcceptsUnknown => {
+                "loopback whose ValidateState answers undefined flags with S_OK"
+            }
+            Flaw::NoStatusObject => "loopback without a status object (OpenStatusEntry fails)",
+            Flaw::DeferredUnannounced => {
+                "loopback whose FlushQueues announces deferred mail only while the wire is up"
+            }
+            Flaw::NoMessageClass => "loopback that stores inbound mail without PR_MESSAGE_CLASS",
+            Flaw::NoReadyToSend => {
+                "loopback that comes back online without NOTIFY_READYTOSEND"
+            }
+            Flaw::NoConfigNotify => {
+                "loopback whose ValidateState(CONFIG_CHANGED) never says NOTIFY_CONFIG_CHANGE"
+            }
         }
     }
 
@@ -206,6 +291,18 @@ impl Flaw {
             Flaw::LostWakeup => |w| Arc::new(Loopback::flawed(w, Flaw::LostWakeup)),
             Flaw::GiveUpWaiting => |w| Arc::new(Loopback::flawed(w, Flaw::GiveUpWaiting)),
             Flaw::SendsEverything => |w| Arc::new(Loopback::flawed(w, Flaw::SendsEverything)),
+            Flaw::NoResponsibility => |w| Arc::new(Loopback::flawed(w, Flaw::NoResponsibility)),
+            Flaw::NoMsgRef => |w| Arc::new(Loopback::flawed(w, Flaw::NoMsgRef)),
+            Flaw::IdleFails => |w| Arc::new(Loopback::flawed(w, Flaw::IdleFails)),
+            Flaw::YieldFlags => |w| Arc::new(Loopback::flawed(w, Flaw::YieldFlags)),
+            Flaw::VsAcceptsUnknown => |w| Arc::new(Loopback::flawed(w, Flaw::VsAcceptsUnknown)),
+            Flaw::NoStatusObject => |w| Arc::new(Loopback::flawed(w, Flaw::NoStatusObject)),
+            Flaw::DeferredUnannounced => {
+                |w| Arc::new(Loopback::flawed(w, Flaw::DeferredUnannounced))
+            }
+            Flaw::NoMessageClass => |w| Arc::new(Loopback::flawed(w, Flaw::NoMessageClass)),
+            Flaw::NoReadyToSend => |w| Arc::new(Loopback::flawed(w, Flaw::NoReadyToSend)),
+            Flaw::NoConfigNotify => |w| Arc::new(Loopback::flawed(w, Flaw::NoConfigNotify)),
         }
     }
 }

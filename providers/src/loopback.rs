@@ -15,6 +15,14 @@
 //!    for the step in progress (a `Condvar` wait, in a loop).
 //! 3. **Keep the status row exact** and update it before TransportNotify returns (TN-6, TN-14,
 //!    TN-22, TN-24, STAT-4); set and clear the flush bits (TN-8, TN-12, TN-23, FQ-2).
+//!
+//! Around the traffic: the row is created with its display name and the status methods it
+//! supports (STAT-7, STAT-11); the logon object is its own status object (OpenStatusEntry,
+//! STAT-6), whose ValidateState is IXPLogon::ValidateState (VS-1) and whose FlushQueues only
+//! sets the row's flush bits (FQ-15, FQ-17); ValidateState goes offline and back online with
+//! the row to show it (VS-8..VS-10), says READYTOSEND when back online (SPN-9) and
+//! NOTIFY_CONFIG_CHANGE for CONFIG_CHANGED (VS-11); TransportLogoff invalidates the logon and
+//! releases the support object last (LIFE-30).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
@@ -22,11 +30,13 @@ use std::time::Duration;
 
 use xpcheck_properties::event::{MsgId, NotifyData};
 use xpcheck_properties::vocab::{
-    EndMessageFlags, FlagWord, FlushFlags, HResult, LogoffFlags, LogonFlags, SpoolerNotifyFlags,
-    StartMessageFlags, StatusCode as St, StatusRowFlags, SubmitFlags, TransportNotifyFlags as F,
+    EndMessageFlags, FlagWord, FlushFlags, HResult, IdleFlags, LogoffFlags, LogonFlags,
+    ResourceMethods, SpoolerNotifyFlags, StartMessageFlags, StatusCode as St, StatusRowFlags,
+    SubmitFlags, TransportNotifyFlags as F, ValidateStateFlags as V,
 };
 use xpcheck_sim::api::{
-    Message, MsgRefOut, Props, Support, TransportLogon, TransportProvider, Wire, WireMessage,
+    Message, MsgRefOut, Props, StatusObject, StatusRow, Support, TransportLogon,
+    TransportProvider, Wire, WireMessage,
 };
 use xpcheck_sim::explore::ExplorableLogon;
 use xpcheck_sim::sync::thread::ThreadId;
@@ -71,23 +81,39 @@ impl TransportProvider for Loopback {
 }
 
 impl LoopbackLogon {
-    /// `TransportLogon`: the logon object, its status row created (STAT-1, LIFE-23).
+    /// `TransportLogon`: the logon object, its status row created (STAT-1, STAT-7, LIFE-23).
+    /// With LOGON_NO_CONNECT it starts offline: no connection until ValidateState asks for one
+    /// (LIFE-16, VS-9).
     pub fn logon(
         support: Support,
         wire: Wire,
         flaw: Option<Flaw>,
         flags: &mut LogonFlags,
     ) -> LoopbackLogon {
-        // STAT-1 / LIFE-23: the row exists before the first TransportNotify.
-        support.modify_status_row(StatusRowFlags::empty(), St::STATUS_AVAILABLE);
-        // LIFE-7 / AMB-33: answer with output bits only. We poll (LIFE-10).
-        *flags = LogonFlags::LOGON_SP_POLL;
+        let offline = flags.contains(LogonFlags::LOGON_NO_CONNECT);
+        let row = if offline {
+            St::STATUS_AVAILABLE | St::STATUS_OFFLINE
+        } else {
+            St::STATUS_AVAILABLE
+        };
+        // STAT-1, STAT-7, LIFE-23: the row exists before the first TransportNotify, with the
+        // status-object methods we answer (STAT-11).
+        support.modify_status_row_with(
+            StatusRowFlags::empty(),
+            StatusRow::new(row)
+                .display_name("Loopback")
+                .resource_methods(METHODS),
+        );
+        // LIFE-7 / AMB-33: answer with output bits only. We poll (LIFE-10) and do background
+        // work in Idle (IDLE-3).
+        *flags = LogonFlags::LOGON_SP_POLL | LogonFlags::LOGON_SP_IDLE;
         LoopbackLogon {
             support,
             wire,
             flaw,
             state: Mutex::new(State {
-                row: St::STATUS_AVAILABLE,
+                row,
+                offline,
                 next_ref: 2,
                 ..State::default()
             }),
@@ -95,6 +121,10 @@ impl LoopbackLogon {
         }
     }
 }
+
+/// The status-object methods loopback supports, as its row advertises them (STAT-11).
+const METHODS: ResourceMethods =
+    ResourceMethods::STATUS_VALIDATE_STATE.union(ResourceMethods::STATUS_FLUSH_QUEUES);
 
 /// The loopback logon's state between entry points, for exhaustive exploration of the real code
 /// (`xpcheck_sim::explore`).
@@ -104,6 +134,7 @@ pub struct LoopbackSnapshot {
     inbound: bool,
     outbound: bool,
     flush: [bool; 2],
+    offline: bool,
     row: u32,
     next_ref: u32,
     flights: Vec<(u32, Flight)>,
@@ -122,6 +153,7 @@ impl ExplorableLogon for LoopbackLogon {
             inbound: st.inbound,
             outbound: st.outbound,
             flush: st.flush,
+            offline: st.offline,
             row: st.row.raw(),
             // Refs only need to be unique among messages in flight (EM-3 lets an ended
             // message's ref be reused): the next one after the highest in flight.
@@ -143,6 +175,7 @@ impl ExplorableLogon for LoopbackLogon {
                 inbound: s.inbound,
                 outbound: s.outbound,
                 flush: s.flush,
+                offline: s.offline,
                 row: St::from_raw(s.row),
                 next_ref: s.next_ref,
                 flights: s.flights.iter().copied().collect(),
@@ -178,6 +211,9 @@ struct State {
     inbound: bool,
     outbound: bool,
     flush: [bool; 2],
+    /// No connection to the remote system: chosen by ValidateState (FORCE_XP_DISCONNECT,
+    /// ABORT_XP_HEADER_OPERATION) or LOGON_NO_CONNECT; outbound mail is kept meanwhile.
+    offline: bool,
     row: St,
     next_ref: u32,
     flights: BTreeMap<u32, Flight>,
@@ -203,9 +239,11 @@ impl State {
         if flaw == Some(Flaw::NoStatusUpdate) {
             r |= self.row & (St::STATUS_INBOUND_ENABLED | St::STATUS_OUTBOUND_ENABLED);
         } else {
-            r.set(St::STATUS_INBOUND_ENABLED, self.inbound);
+            // Offline, inbound shows as not enabled (VS-8, STAT-4).
+            r.set(St::STATUS_INBOUND_ENABLED, self.inbound && !self.offline);
             r.set(St::STATUS_OUTBOUND_ENABLED, self.outbound);
         }
+        r.set(St::STATUS_OFFLINE, self.offline);
         r.set(St::STATUS_INBOUND_FLUSH, self.flush[0]);
         r.set(St::STATUS_OUTBOUND_FLUSH, self.flush[1]);
         r
@@ -252,10 +290,26 @@ impl LoopbackLogon {
             );
             r
         };
-        if !self.has(Flaw::MsgRefAfterTransfer) {
+        if !self.has(Flaw::MsgRefAfterTransfer) && !self.has(Flaw::NoMsgRef) {
             out.set(r);
         }
         r
+    }
+
+    /// The message a ref from the spooler names: ours, or the preset (0 outbound, 1 inbound)
+    /// when the spooler read the cell before we wrote it (TN-21) — the message in flight in
+    /// that direction.
+    fn flight_of(st: &State, r: u32) -> Option<u32> {
+        if st.flights.contains_key(&r) {
+            Some(r)
+        } else if r <= 1 {
+            st.flights
+                .iter()
+                .find(|(_, fl)| fl.inbound == (r == 1))
+                .map(|(k, _)| *k)
+        } else {
+            None
+        }
     }
 
     /// Takes the critical section, waiting while another thread owns it; the owner may
@@ -347,6 +401,17 @@ impl LoopbackLogon {
         Ok(())
     }
 
+    /// Sets the flush bits `flags` asks for and shows them in the row (FQ-2, FQ-17, AMB-16:
+    /// FLUSH_DOWNLOAD is inbound, FLUSH_UPLOAD outbound).
+    fn set_flush(&self, flags: FlushFlags) {
+        {
+            let mut st = self.lock();
+            st.flush[0] |= flags.contains(FlushFlags::FLUSH_DOWNLOAD);
+            st.flush[1] |= flags.contains(FlushFlags::FLUSH_UPLOAD);
+        }
+        self.write_row();
+    }
+
     fn finish(&self, r: u32) {
         self.lock().flights.remove(&r);
     }
@@ -359,6 +424,8 @@ impl LoopbackLogon {
         drop(st);
         let answer = if flushing && !self.has(Flaw::YieldInFlush) {
             HResult::S_OK
+        } else if self.has(Flaw::YieldFlags) {
+            self.support.spooler_yield_with_flags(1) // the flaw: ulFlags is reserved 0 (YLD-1)
         } else {
             self.support.spooler_yield()
         };
@@ -369,10 +436,16 @@ impl LoopbackLogon {
         Ok(())
     }
 
-    /// Back online: ask the spooler to resubmit each deferred message (SPN-11, DEF-4). One at a
-    /// time, the lock released around each callback, an abort possibly arriving in between.
-    fn announce_deferred(&self) {
-        while self.wire.is_online() {
+    /// The remote system is reachable and we are connected to it.
+    fn online(&self) -> bool {
+        self.wire.is_online() && !self.lock().offline
+    }
+
+    /// Back online (or told to flush, FQ-7): ask the spooler to resubmit each deferred message
+    /// (SPN-11, DEF-4). One at a time, the lock released around each callback, an abort
+    /// possibly arriving in between.
+    fn announce_deferred(&self, even_offline: bool) {
+        while even_offline || self.online() {
             let (mut st, _) = self.enter(false);
             let next = st.deferred.pop_first();
             drop(st);
@@ -409,6 +482,51 @@ impl LoopbackLogon {
         }
     }
 
+    /// ValidateState, on the logon and on the status object alike (VS-1): connect or disconnect
+    /// as asked and show it in the row with PR_STATUS_STRING and PR_REMOTE_VALIDATE_OK
+    /// (VS-8..VS-10); READYTOSEND once connected again (SPN-9); NOTIFY_CONFIG_CHANGE for
+    /// CONFIG_CHANGED (VS-11). No header cache, no session UI: SHOW_XP_SESSION_UI is declined
+    /// (VS-10); undefined flags are refused (VS-6).
+    fn validate(&self, flags: V) -> HResult {
+        if flags.unknown_bits() != 0 && !self.has(Flaw::VsAcceptsUnknown) {
+            return HResult::MAPI_E_UNKNOWN_FLAGS; // VS-6
+        }
+        if flags.contains(V::SHOW_XP_SESSION_UI) {
+            return HResult::MAPI_E_NO_SUPPORT; // VS-10: no header-processing UI
+        }
+        let (mut st, owned) = self.enter(false);
+        let was_offline = st.offline;
+        if flags.intersects(V::ABORT_XP_HEADER_OPERATION | V::FORCE_XP_DISCONNECT) {
+            st.offline = true; // VS-8, VS-9
+        } else if flags.intersects(V::FORCE_XP_CONNECT | V::REFRESH_XP_HEADER_CACHE) {
+            st.offline = false; // VS-9, VS-10
+        }
+        let row = st.status(self.flaw);
+        st.row = row;
+        let back_online = was_offline && !st.offline;
+        drop(st);
+        let mut update = StatusRow::new(row);
+        if flags.contains(V::ABORT_XP_HEADER_OPERATION) {
+            update = update.status_string("Offline").remote_validate_ok(true); // VS-8
+        } else if flags.intersects(V::REFRESH_XP_HEADER_CACHE | V::PROCESS_XP_HEADER_CACHE) {
+            update = update.status_string("Headers refreshed").remote_validate_ok(false); // VS-10
+        }
+        self.support
+            .modify_status_row_with(StatusRowFlags::STATUSROW_UPDATE, update);
+        if back_online && !self.has(Flaw::NoReadyToSend) {
+            self.support
+                .spooler_notify(SpoolerNotifyFlags::NOTIFY_READYTOSEND, None); // SPN-9
+        }
+        if flags.contains(V::CONFIG_CHANGED) && !self.has(Flaw::NoConfigNotify) {
+            self.support
+                .spooler_notify(SpoolerNotifyFlags::NOTIFY_CONFIG_CHANGE, None); // VS-11
+        }
+        if owned {
+            self.leave();
+        }
+        HResult::S_OK
+    }
+
     fn submit(&self, msg: &Message, out: &MsgRefOut, r: u32) -> Result<(), Cancelled> {
         self.step(r, false, || {
             msg.read();
@@ -417,7 +535,7 @@ impl LoopbackLogon {
             out.set(r);
         }
         self.check(r, false)?;
-        if !self.wire.is_online() {
+        if !self.online() {
             // Store and forward: keep it, answer END_DONT_RESEND in EndMessage (EM-2, DEF-4).
             if let Some(f) = self.lock().flights.get_mut(&r) {
                 f.held = Some(msg.id());
@@ -431,9 +549,12 @@ impl LoopbackLogon {
         self.step(r, false, || {
             msg.transmit(&self.wire, all, all);
         })?;
-        self.step(r, false, || {
-            msg.set_responsibility();
-        })?;
+        if !self.has(Flaw::NoResponsibility) {
+            // FLOW-10, SUB-12: the recipients we handled are ours now.
+            self.step(r, false, || {
+                msg.set_responsibility();
+            })?;
+        }
         if self.has(Flaw::StatusWordRmw) {
             // The flaw: the word is read, the section not held, a callback made (a
             // TransportNotify may change the row meanwhile), and the stale word written back.
@@ -462,6 +583,8 @@ impl LoopbackLogon {
             msg.set_props(Props {
                 content: Some(m.content),
                 nontransmittable,
+                // FLOW-14: IPM.Note, the received message having no class of its own.
+                message_class: !self.has(Flaw::NoMessageClass),
                 ..Props::default()
             });
         })?;
@@ -494,18 +617,8 @@ impl TransportLogon for LoopbackLogon {
                 if self.has(Flaw::PerLogonCancel) {
                     st.logon_cancel = true; // the flaw: whichever message runs next stops
                 }
-                // The spooler names the message by the cell as it read it: our ref, or the
-                // preset (0 out, 1 in) if it read the cell before we wrote it (TN-21).
-                let key = if st.flights.contains_key(&r) {
-                    Some(r)
-                } else if r <= 1 {
-                    st.flights
-                        .iter()
-                        .find(|(_, fl)| fl.inbound == (r == 1))
-                        .map(|(k, _)| *k)
-                } else {
-                    None
-                };
+                // The spooler names the message by the cell as it read it (TN-21).
+                let key = Self::flight_of(&st, r);
                 if let Some(fl) = key.and_then(|k| st.flights.get_mut(&k)) {
                     fl.cancelled = true;
                 }
@@ -532,10 +645,10 @@ impl TransportLogon for LoopbackLogon {
 
     fn submit_message(
         &self,
-        _flags: SubmitFlags,
+        flags: SubmitFlags,
         msg: &Message,
         out: &MsgRefOut,
-        _parm: &mut u32,
+        parm: &mut u32,
     ) -> HResult {
         if msg.address_type() != "LOOP" {
             // Not ours: refuse before touching it, so the spooler routes it elsewhere (SUB-5).
@@ -544,6 +657,12 @@ impl TransportLogon for LoopbackLogon {
                     .spooler_notify(SpoolerNotifyFlags::NOTIFY_CRITICAL_ERROR, None);
             }
             return HResult::MAPI_E_NOT_ME;
+        }
+        if flags.contains(SubmitFlags::BEGIN_DEFERRED) && !self.online() {
+            // A deferred message back while still offline: nothing processed, try again in a
+            // minute (SUB-5, SUB-6).
+            *parm = 60;
+            return HResult::MAPI_E_WAIT;
         }
         let r = self.begin(false, out);
         match self.submit(msg, out, r) {
@@ -558,7 +677,8 @@ impl TransportLogon for LoopbackLogon {
 
     fn end_message(&self, msg_ref: u32, flags: &mut EndMessageFlags) -> HResult {
         let mut st = self.lock();
-        let flight = st.flights.remove(&msg_ref).unwrap_or_default();
+        let key = Self::flight_of(&st, msg_ref);
+        let flight = key.and_then(|k| st.flights.remove(&k)).unwrap_or_default();
         *flags = match flight.held {
             Some(id) if !flight.cancelled => {
                 st.deferred.insert(id);
@@ -596,7 +716,7 @@ impl TransportLogon for LoopbackLogon {
     }
 
     fn poll(&self, incoming: &mut u32) -> HResult {
-        self.announce_deferred();
+        self.announce_deferred(false);
         let kept = self.lock().kept.take(); // never hold the lock across a callback (AMB-21)
         if let Some(old) = kept {
             old.read(); // the flaw: lpMessage is dead after StartMessage returned (SM-3)
@@ -605,18 +725,55 @@ impl TransportLogon for LoopbackLogon {
         HResult::S_OK
     }
 
-    fn flush_queues(&self, flags: FlushFlags) -> HResult {
-        self.announce_deferred(); // FQ-7
-        {
-            let mut st = self.lock();
-            st.flush[0] |= flags.contains(FlushFlags::FLUSH_DOWNLOAD);
-            st.flush[1] |= flags.contains(FlushFlags::FLUSH_UPLOAD);
+    fn idle(&self, _flags: IdleFlags) -> HResult {
+        if self.has(Flaw::IdleFails) {
+            return HResult::MAPI_E_CALL_FAILED;
         }
-        self.write_row(); // FQ-2: set the flush bits, then return S_OK
+        self.announce_deferred(false); // background work: resend what waited for the wire
+        HResult::S_OK // IDLE-3
+    }
+
+    fn flush_queues(&self, flags: FlushFlags) -> HResult {
+        if flags.contains(FlushFlags::FLUSH_UPLOAD) {
+            // FQ-7: every deferred message is announced before the upload (we connect for it).
+            let connect = !self.has(Flaw::DeferredUnannounced);
+            self.announce_deferred(connect);
+        }
+        self.set_flush(flags); // FQ-2: set the flush bits, then return S_OK
         HResult::S_OK
     }
 
-    fn transport_logoff(&self, _flags: LogoffFlags) -> HResult {
-        HResult::S_OK // LIFE-28/29: accepted at any time
+    fn validate_state(&self, flags: V) -> HResult {
+        self.validate(flags)
     }
+
+    fn open_status_entry(self: Arc<Self>) -> Result<Arc<dyn StatusObject>, HResult> {
+        if self.has(Flaw::NoStatusObject) {
+            return Err(HResult::MAPI_E_NO_SUPPORT);
+        }
+        Ok(self) // the logon is its own status object (STAT-6)
+    }
+
+    fn transport_logoff(&self, _flags: LogoffFlags) -> HResult {
+        // LIFE-28/29: accepted at any time, with any flags; nothing is called back afterwards.
+        // LIFE-30: invalidate the logon, then release the support object, last.
+        self.support.make_invalid();
+        self.support.release();
+        HResult::S_OK
+    }
+}
+
+/// IMAPIStatus on the logon's row (STAT-6): the methods [`METHODS`] advertises (STAT-11).
+impl StatusObject for LoopbackLogon {
+    fn validate_state(&self, flags: V) -> HResult {
+        self.validate(flags) // as IXPLogon::ValidateState (VS-1)
+    }
+
+    fn flush_queues(&self, flags: FlushFlags) -> HResult {
+        // FQ-15, FQ-17: only the row's flush bits; the spooler flushes later (FLOW-7).
+        self.set_flush(flags);
+        HResult::S_OK
+    }
+
+    // SettingsDialog: not advertised, MAPI_E_NO_SUPPORT (the default, STAT-11).
 }

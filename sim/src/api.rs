@@ -7,30 +7,86 @@
 use std::sync::Arc;
 
 use xpcheck_properties::event::NotifyData;
+use xpcheck_properties::vocab::consts::CURRENT_SPI_VERSION;
 use xpcheck_properties::vocab::{
-    EndMessageFlags, FlushFlags, HResult, IdleFlags, LogoffFlags, LogonFlags, StartMessageFlags,
-    SubmitFlags, TransportNotifyFlags, ValidateStateFlags,
+    EndMessageFlags, FlagWord, FlushFlags, HResult, IdleFlags, LogoffFlags, LogonFlags,
+    StartMessageFlags, SubmitFlags, TransportNotifyFlags, ValidateStateFlags,
 };
 
-pub use crate::objects::{Message, MsgRefOut, Props, Support};
+pub use crate::objects::{Message, MsgRefOut, Props, StatusRow, Support};
 pub use crate::wire::{Wire, WireMessage};
 
-/// `IXPProvider`: logs on and shuts down.
+/// `IXPProvider`: logs on and shuts down. The provider factory is `XPProviderInit`: the harness
+/// records the call (ulFlags 0, ulMAPIVer CURRENT_SPI_VERSION) and its return with
+/// [`TransportProvider::spi_version`] (LIFE-1..LIFE-3); a provider object may serve several
+/// logons at once (LIFE-5), each with its own support object.
 pub trait TransportProvider: Send + Sync {
     /// `TransportLogon(lpMAPISup, ..., &ulFlags, ..., &lpXPLogon)` (LIFE-7..LIFE-23). `flags` holds
     /// the LOGON_* input bits on entry; the provider leaves LOGON_SP_* output bits in it. Create
-    /// the status row with `support.modify_status_row` before returning (STAT-1, LIFE-23).
+    /// the status row with `support.modify_status_row_with` before returning (STAT-1, STAT-7,
+    /// LIFE-23).
     fn transport_logon(
         &self,
         support: Support,
         flags: &mut LogonFlags,
     ) -> Result<Arc<dyn TransportLogon>, HResult>;
 
-    /// `Shutdown(&ulFlags)` after the last logon is gone (LIFE-33).
+    /// The SPI version XPProviderInit reports in `*lpulProviderVer`: never a major version above
+    /// MAPI's (LIFE-3). The default is CURRENT_SPI_VERSION.
+    fn spi_version(&self) -> u32 {
+        CURRENT_SPI_VERSION
+    }
+
+    /// `Shutdown(&ulFlags)` after the last logon object is released (LIFE-31, LIFE-33): S_OK.
     fn shutdown(&self) -> HResult {
         HResult::S_OK
     }
 }
+
+/// `ValidateState` as a provider with no remote header cache, no session UI and no
+/// configuration to change answers it (VS-5, VS-6, VS-10): MAPI_E_UNKNOWN_FLAGS for undefined
+/// bits, MAPI_E_BUSY for PROCESS_XP_HEADER_CACHE (answered S_OK or BUSY), MAPI_E_NO_SUPPORT for
+/// everything else. The default of [`TransportLogon::validate_state`] and
+/// [`StatusObject::validate_state`].
+pub fn validate_state_unsupported(flags: ValidateStateFlags) -> HResult {
+    if flags.unknown_bits() != 0 {
+        HResult::MAPI_E_UNKNOWN_FLAGS
+    } else if flags.contains(ValidateStateFlags::PROCESS_XP_HEADER_CACHE) {
+        HResult::MAPI_E_BUSY
+    } else {
+        HResult::MAPI_E_NO_SUPPORT
+    }
+}
+
+/// `IMAPIStatus` on the status object [`TransportLogon::open_status_entry`] returns (STAT-6),
+/// called by clients on their own thread. Its row's PR_RESOURCE_METHODS advertises exactly the
+/// methods that answer other than MAPI_E_NO_SUPPORT (STAT-11, FQ-16). The defaults answer as a
+/// status object that advertises none.
+pub trait StatusObject: Send + Sync {
+    /// `IMAPIStatus::ValidateState(ulUIParam, ulFlags)` (VS-5..VS-12): as IXPLogon::ValidateState
+    /// (VS-1).
+    fn validate_state(&self, flags: ValidateStateFlags) -> HResult {
+        validate_state_unsupported(flags)
+    }
+
+    /// `IMAPIStatus::FlushQueues(ulUIParam, 0, NULL, ulFlags)` (FQ-15..FQ-17): set the row's
+    /// flush bits and return S_OK, the spooler flushes later; no message transfer here.
+    fn flush_queues(&self, _flags: FlushFlags) -> HResult {
+        HResult::MAPI_E_NO_SUPPORT
+    }
+
+    /// `IMAPIStatus::SettingsDialog` (STAT-11).
+    fn settings_dialog(&self) -> HResult {
+        HResult::MAPI_E_NO_SUPPORT
+    }
+}
+
+/// The default status object: PR_RESOURCE_METHODS 0, every method answers MAPI_E_NO_SUPPORT
+/// (ValidateState as [`validate_state_unsupported`]).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct NoMethods;
+
+impl StatusObject for NoMethods {}
 
 /// `IXPLogon`: one transport session.
 pub trait TransportLogon: Send + Sync {
@@ -76,7 +132,8 @@ pub trait TransportLogon: Send + Sync {
         HResult::S_OK
     }
 
-    /// `Idle(ulFlags)` (IDLE-1..IDLE-3); `flags` is reserved, 0 (IDLE-2).
+    /// `Idle(ulFlags)` (IDLE-1..IDLE-3): called only if TransportLogon returned LOGON_SP_IDLE,
+    /// at any frequency (LIFE-11); `flags` is reserved, 0 (IDLE-2); S_OK (IDLE-3).
     fn idle(&self, _flags: IdleFlags) -> HResult {
         HResult::S_OK
     }
@@ -84,12 +141,25 @@ pub trait TransportLogon: Send + Sync {
     /// `FlushQueues(..., ulFlags)` (FQ-1..FQ-14).
     fn flush_queues(&self, flags: FlushFlags) -> HResult;
 
-    /// `ValidateState(ulUIParam, ulFlags)` (VS-1..VS-12, SPN-6).
-    fn validate_state(&self, _flags: ValidateStateFlags) -> HResult {
-        HResult::S_OK
+    /// `ValidateState(ulUIParam, ulFlags)` (VS-1..VS-12, SPN-6). The default answers as
+    /// [`validate_state_unsupported`].
+    fn validate_state(&self, flags: ValidateStateFlags) -> HResult {
+        validate_state_unsupported(flags)
     }
 
-    /// `TransportLogoff(ulFlags)` (LIFE-27..LIFE-30).
+    /// `OpenStatusEntry(NULL, ulFlags, &ulObjType, &lpEntry)` on behalf of a client (STAT-6):
+    /// the status object for this logon's row; the harness answers `*lpulObjType` = MAPI_STATUS.
+    /// Every transport has one (FLOW-17: never MAPI_E_NO_SUPPORT). The default is [`NoMethods`];
+    /// a logon that implements [`StatusObject`] itself returns `Ok(self)`.
+    fn open_status_entry(self: Arc<Self>) -> Result<Arc<dyn StatusObject>, HResult> {
+        Ok(Arc::new(NoMethods))
+    }
+
+    /// `TransportLogoff(ulFlags)` (LIFE-27..LIFE-30): S_OK with any of 0, LOGOFF_NORMAL,
+    /// LOGOFF_HURRY; no callback after it returns (LIFE-29). A provider that invalidates its logon
+    /// (`support.make_invalid()`) and releases the support object (`support.release()`) does
+    /// both here, the release last (LIFE-30). The spooler then releases the logon object (the
+    /// harness drops it, LIFE-32).
     fn transport_logoff(&self, flags: LogoffFlags) -> HResult;
 }
 

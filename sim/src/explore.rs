@@ -19,14 +19,15 @@ use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use stateright::{Checker, Model, Property};
-use xpcheck_model::spooler::{Spooler, SpoolerMove};
+use xpcheck_model::spooler::{permitted, provider_moves, LogonView, Spooler, SpoolerMove};
 use xpcheck_model::state::Call;
 use xpcheck_model::Config;
 use xpcheck_properties::event::{Body, Event, Thread};
-use xpcheck_properties::judge::{Finding, Session, Severity};
+use xpcheck_properties::judge::{Finding, ProviderState, Session, Severity};
 use xpcheck_properties::report::{Counterexample, Report, Stats, Status, Tally};
 use xpcheck_properties::rule_set::RuleMask;
 use xpcheck_properties::rules::Rid;
+use xpcheck_properties::vocab::consts::CURRENT_SPI_VERSION;
 use xpcheck_properties::vocab::{HResult, LogonFlags};
 
 use crate::api::{TransportLogon, TransportProvider};
@@ -66,6 +67,7 @@ pub struct ExploreOptions {
 /// One explorer state.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct ExploreState<S> {
+    provider: ProviderState,
     session: Session,
     spooler: Spooler,
     inbound: Vec<WireMessage>,
@@ -146,6 +148,7 @@ impl<L: ExplorableLogon> ExploreModel<L> {
         let h = Harness::resume(
             wire.clone(),
             &self.sim_options(),
+            ProviderState::new(),
             Session::default(),
             Spooler::new(&self.opts.config),
             99,
@@ -153,6 +156,9 @@ impl<L: ExplorableLogon> ExploreModel<L> {
             None,
             self.foreign_slots(),
         );
+        // XPProviderInit: the provider object exists before any logon (LIFE-1).
+        h.init_begin();
+        h.init_end(CURRENT_SPI_VERSION);
         for c in 0..u32::from(self.opts.config.inbound) {
             h.record_on(Thread::Wire, Body::MailArrived { content: c });
             wire.deliver(WireMessage {
@@ -160,8 +166,9 @@ impl<L: ExplorableLogon> ExploreModel<L> {
                 nontransmittable: c % 2 == 0, // every other message carries some (SM-8)
             });
         }
-        let (session, spooler, next_obj, _, _) = h.suspend();
+        let (provider, session, spooler, next_obj, _, _) = h.suspend();
         ExploreState {
+            provider,
             session,
             spooler,
             inbound: wire.inbound(),
@@ -191,6 +198,7 @@ impl<L: ExplorableLogon> ExploreModel<L> {
         let h = Harness::resume(
             wire.clone(),
             &self.sim_options(),
+            s.provider.clone(),
             s.session.clone(),
             s.spooler.clone(),
             s.next_obj,
@@ -204,13 +212,13 @@ impl<L: ExplorableLogon> ExploreModel<L> {
             made: Mutex::new(None),
         });
         if let Some(snap) = &s.logon {
-            let l = Arc::new(L::restore(snap, Support(h.clone()), wire.clone()));
+            let l = Arc::new(L::restore(snap, Support::new(h.clone(), 0), wire.clone()));
             *capture.made.lock().unwrap_or_else(|p| p.into_inner()) = Some(l.clone());
             h.set_logon(Some(l));
         }
         let provider: Arc<dyn TransportProvider> = capture.clone();
         QUIET.with(|q| q.set(true));
-        let result = catch_unwind(AssertUnwindSafe(|| h.perform(&provider, a.0)));
+        let result = catch_unwind(AssertUnwindSafe(|| h.perform(&provider, 0, a.0)));
         QUIET.with(|q| q.set(false));
         let logon = capture
             .made
@@ -219,7 +227,7 @@ impl<L: ExplorableLogon> ExploreModel<L> {
             .take()
             .map(|l| l.save());
         h.release_logon();
-        let (session, spooler, next_obj, events, judged) = h.suspend();
+        let (provider, session, spooler, next_obj, events, judged) = h.suspend();
         for (c, n) in self.checks.iter().zip(&judged.checks) {
             c.fetch_add(*n, Ordering::Relaxed);
         }
@@ -237,6 +245,7 @@ impl<L: ExplorableLogon> ExploreModel<L> {
         );
         Step {
             next: ExploreState {
+                provider,
                 session,
                 spooler,
                 inbound: wire.inbound(),
@@ -268,10 +277,27 @@ impl<L: ExplorableLogon> Model for ExploreModel<L> {
         let mut moves = Vec::new();
         s.spooler
             .allowed(&s.session, &self.opts.config, true, true, &mut moves);
+        moves.retain(|m| permitted(&s.provider, 0, m));
+        // The Release of the logon, Shutdown and the provider object's Release (LIFE-31..
+        // LIFE-33); XPProviderInit was the initial state's.
+        let view = [LogonView {
+            session: &s.session,
+            spooler: &s.spooler,
+        }];
+        let mut pm = Vec::new();
+        provider_moves(&s.provider, &view, &self.opts.config, true, &mut pm);
+        moves.extend(
+            pm.into_iter()
+                .map(|(_, m)| m)
+                .filter(|m| !matches!(m, SpoolerMove::Provider(Call::ProviderInit { .. }))),
+        );
         for &m in &moves {
             actions.push((m, None));
             if let SpoolerMove::Main(call) = m {
-                if matches!(call, Call::Logoff { .. } | Call::Logon { .. }) {
+                if matches!(
+                    call,
+                    Call::Logoff { .. } | Call::Logon { .. } | Call::ReleaseLogon
+                ) {
                     continue;
                 }
                 for k in 0..self.opts.injection_points {

@@ -5,31 +5,162 @@
 
 use std::sync::Arc;
 
-use xpcheck_properties::event::{Body, MsgId};
-use xpcheck_properties::vocab::{HResult, SpoolerNotifyFlags, StatusCode, StatusRowFlags};
+use xpcheck_properties::event::{Body, MsgId, Word};
+use xpcheck_properties::vocab::{
+    FlagWord, HResult, ResourceMethods, RowColumns, SpoolerNotifyFlags, StatusCode,
+    StatusRowFlags,
+};
 
 use crate::harness::Harness;
 
-/// `IMAPISupport` as given to TransportLogon.
+/// `IMAPISupport` as given to TransportLogon: one per logon object.
 #[derive(Clone)]
-pub struct Support(pub(crate) Arc<Harness>);
+pub struct Support {
+    pub(crate) h: Arc<Harness>,
+    /// The logon index the support object was made for (`Event::logon` of its callbacks).
+    pub(crate) logon: u8,
+}
+
+/// The columns of one `ModifyStatusRow` call (STAT-1, STAT-7): PR_STATUS_CODE always, the
+/// others when given. The harness records which columns were passed, so the monitors judge the
+/// new row's required columns (STAT-7), the methods the status object must answer (STAT-11,
+/// FQ-16) and what ValidateState writes (VS-8, VS-10).
+///
+/// ```
+/// # use xpcheck_sim::api::StatusRow;
+/// # use xpcheck_properties::vocab::{ResourceMethods, StatusCode};
+/// let row = StatusRow::new(StatusCode::STATUS_AVAILABLE)
+///     .display_name("Loopback")
+///     .resource_methods(ResourceMethods::STATUS_VALIDATE_STATE);
+/// # let _ = row;
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct StatusRow {
+    /// PR_STATUS_CODE (STAT-3).
+    pub status: StatusCode,
+    /// PR_DISPLAY_NAME (STAT-7: required in a new row).
+    pub display_name: Option<&'static str>,
+    /// PR_RESOURCE_METHODS: the IMAPIStatus methods the status object supports (STAT-7:
+    /// required in a new row; STAT-11, FQ-16: exactly those answer other than NO_SUPPORT).
+    pub resource_methods: Option<ResourceMethods>,
+    /// PR_STATUS_STRING (VS-8, VS-10: written by ValidateState's header-cache flags).
+    pub status_string: Option<&'static str>,
+    /// PR_REMOTE_VALIDATE_OK (VS-8: TRUE after ABORT_XP_HEADER_OPERATION; VS-10: FALSE after
+    /// REFRESH_XP_HEADER_CACHE / PROCESS_XP_HEADER_CACHE).
+    pub remote_validate_ok: Option<bool>,
+}
+
+impl StatusRow {
+    /// A row update passing PR_STATUS_CODE only.
+    pub const fn new(status: StatusCode) -> StatusRow {
+        StatusRow {
+            status,
+            display_name: None,
+            resource_methods: None,
+            status_string: None,
+            remote_validate_ok: None,
+        }
+    }
+
+    /// With PR_DISPLAY_NAME.
+    pub const fn display_name(mut self, name: &'static str) -> StatusRow {
+        self.display_name = Some(name);
+        self
+    }
+
+    /// With PR_RESOURCE_METHODS.
+    pub const fn resource_methods(mut self, methods: ResourceMethods) -> StatusRow {
+        self.resource_methods = Some(methods);
+        self
+    }
+
+    /// With PR_STATUS_STRING.
+    pub const fn status_string(mut self, text: &'static str) -> StatusRow {
+        self.status_string = Some(text);
+        self
+    }
+
+    /// With PR_REMOTE_VALIDATE_OK.
+    pub const fn remote_validate_ok(mut self, ok: bool) -> StatusRow {
+        self.remote_validate_ok = Some(ok);
+        self
+    }
+
+    /// The columns passed, as recorded in the trace.
+    pub fn columns(&self) -> RowColumns {
+        let mut c = RowColumns::PR_STATUS_CODE;
+        c.set(RowColumns::PR_DISPLAY_NAME, self.display_name.is_some());
+        c.set(RowColumns::PR_RESOURCE_METHODS, self.resource_methods.is_some());
+        c.set(RowColumns::PR_STATUS_STRING, self.status_string.is_some());
+        c.set(
+            RowColumns::PR_REMOTE_VALIDATE_OK,
+            self.remote_validate_ok.is_some(),
+        );
+        c
+    }
+}
 
 impl Support {
+    pub(crate) fn new(h: Arc<Harness>, logon: u8) -> Support {
+        Support { h, logon }
+    }
+
     /// `SpoolerNotify(ulFlags, lpvData)` (SPN-1..SPN-13); `entry_id` for NOTIFY_SENTDEFERRED.
     pub fn spooler_notify(&self, flags: SpoolerNotifyFlags, entry_id: Option<MsgId>) -> HResult {
-        self.0.callback(Body::spooler_notify(flags, entry_id));
+        self.h
+            .callback(self.logon, Body::spooler_notify(flags, entry_id));
         HResult::S_OK
     }
 
     /// `SpoolerYield(0)`: S_OK or MAPI_W_CANCEL_MESSAGE (YLD-3, YLD-4).
     pub fn spooler_yield(&self) -> HResult {
-        self.0.spooler_yield()
+        self.h.spooler_yield(self.logon, 0)
     }
 
-    /// `ModifyStatusRow` with the row's whole new PR_STATUS_CODE (STAT-1..STAT-4).
+    /// `SpoolerYield(ulFlags)` with a raw flag word, as a C provider may pass it; `ulFlags` is
+    /// reserved and 0 (YLD-1), so this exists only to calibrate the harness.
+    #[doc(hidden)]
+    pub fn spooler_yield_with_flags(&self, flags: u32) -> HResult {
+        self.h.spooler_yield(self.logon, flags)
+    }
+
+    /// `ModifyStatusRow` passing PR_STATUS_CODE only, the row's whole new status code
+    /// (STAT-1..STAT-4): an update. A row created this way lacks PR_DISPLAY_NAME and
+    /// PR_RESOURCE_METHODS (STAT-7): create it with [`Support::modify_status_row_with`].
     pub fn modify_status_row(&self, flags: StatusRowFlags, status: StatusCode) -> HResult {
-        self.0.callback(Body::status_row(flags, status));
+        self.modify_status_row_with(flags, StatusRow::new(status))
+    }
+
+    /// `ModifyStatusRow(cValues, lpColumnVals, ulFlags)` with the columns of `row` (STAT-1,
+    /// STAT-7; flags 0 creates the row, STATUSROW_UPDATE merges the columns passed).
+    pub fn modify_status_row_with(&self, flags: StatusRowFlags, row: StatusRow) -> HResult {
+        self.h.callback(
+            self.logon,
+            Body::ModifyStatusRow {
+                flags,
+                status: row.status,
+                columns: Some(row.columns()),
+                resource_methods: row.resource_methods.map(|m| Word(m.raw())),
+                remote_validate_ok: row.remote_validate_ok,
+                result: HResult::S_OK,
+            },
+        );
         HResult::S_OK
+    }
+
+    /// `IMAPISupport::MakeInvalid` on the logon object: from now on every call on it answers
+    /// MAPI_E_INVALID_OBJECT (LIFE-36). Inside TransportLogoff, before the support object is
+    /// released (LIFE-30).
+    pub fn make_invalid(&self) -> HResult {
+        self.h.callback(self.logon, Body::MakeInvalid);
+        HResult::S_OK
+    }
+
+    /// Releases the support object: the last thing TransportLogoff does (LIFE-30); no support
+    /// call may follow. A provider that never calls it keeps the support object until its logon
+    /// object is released.
+    pub fn release(&self) {
+        self.h.callback(self.logon, Body::SupportRelease);
     }
 
     /// The message object `id` as a provider that kept it would hold it: for restoring a
@@ -37,7 +168,8 @@ impl Support {
     /// StartMessage returned is still SM-3's violation.
     pub fn reopen_message(&self, id: MsgId) -> Message {
         Message {
-            h: self.0.clone(),
+            h: self.h.clone(),
+            logon: self.logon,
             id,
             address_type: "LOOP",
             nontransmittable: false,
@@ -47,10 +179,13 @@ impl Support {
 
     /// `StatusRecips` for a message (FLOW-10/11).
     pub fn status_recips(&self, msg: &Message) -> HResult {
-        self.0.callback(Body::StatusRecips {
-            msg: msg.id,
-            result: HResult::S_OK,
-        });
+        self.h.callback(
+            self.logon,
+            Body::StatusRecips {
+                msg: msg.id,
+                result: HResult::S_OK,
+            },
+        );
         HResult::S_OK
     }
 }
@@ -73,6 +208,7 @@ pub struct Props {
 #[derive(Clone)]
 pub struct Message {
     pub(crate) h: Arc<Harness>,
+    pub(crate) logon: u8,
     pub(crate) id: MsgId,
     pub(crate) address_type: &'static str,
     /// Outbound: the message carries nontransmittable properties (SUB-11).
@@ -115,7 +251,7 @@ impl Message {
         to_taken_recipients: bool,
     ) -> HResult {
         let nontransmittable = with_nontransmittable && self.nontransmittable;
-        self.h.callback(Body::Transmit {
+        self.h.callback(self.logon, Body::Transmit {
             msg: self.id,
             nontransmittable,
             taken: to_taken_recipients && self.taken,
@@ -132,7 +268,7 @@ impl Message {
 
     /// Read message data (the outbound transfer, SUB-4).
     pub fn read(&self) -> HResult {
-        self.h.callback(Body::MessageRead {
+        self.h.callback(self.logon, Body::MessageRead {
             msg: self.id,
             result: HResult::S_OK,
         });
@@ -141,7 +277,7 @@ impl Message {
 
     /// `SetProps` (SM-8, SM-9).
     pub fn set_props(&self, p: Props) -> HResult {
-        self.h.callback(Body::MessageWrite {
+        self.h.callback(self.logon, Body::MessageWrite {
             msg: self.id,
             content: p.content,
             nontransmittable: p.nontransmittable,
@@ -154,7 +290,7 @@ impl Message {
 
     /// `ModifyRecipients`; `complete`: every recipient has its addressing properties (SM-7).
     pub fn modify_recipients(&self, complete: bool) -> HResult {
-        self.h.callback(Body::MessageRecipients {
+        self.h.callback(self.logon, Body::MessageRecipients {
             msg: self.id,
             complete,
             result: HResult::S_OK,
@@ -164,7 +300,7 @@ impl Message {
 
     /// Set PR_RESPONSIBILITY TRUE on the recipients handled (SUB-12).
     pub fn set_responsibility(&self) -> HResult {
-        self.h.callback(Body::SetResponsibility {
+        self.h.callback(self.logon, Body::SetResponsibility {
             msg: self.id,
             result: HResult::S_OK,
         });
@@ -173,7 +309,7 @@ impl Message {
 
     /// `SaveChanges` (SM-10).
     pub fn save_changes(&self) -> HResult {
-        self.h.callback(Body::SaveChanges {
+        self.h.callback(self.logon, Body::SaveChanges {
             msg: self.id,
             result: HResult::S_OK,
         });
@@ -182,7 +318,7 @@ impl Message {
 
     /// `Release` (SM-11: never on StartMessage's lpMessage).
     pub fn release(&self) {
-        self.h.callback(Body::MessageRelease { msg: self.id });
+        self.h.callback(self.logon, Body::MessageRelease { msg: self.id });
     }
 }
 
@@ -190,13 +326,15 @@ impl Message {
 /// loom from the notify thread, racing the provider's write.
 pub struct MsgRefOut {
     pub(crate) h: Arc<Harness>,
+    pub(crate) logon: u8,
     pub(crate) value: crate::sync::Arc<crate::sync::atomic::AtomicU32>,
 }
 
 impl MsgRefOut {
-    pub(crate) fn new(h: Arc<Harness>, preset: u32) -> MsgRefOut {
+    pub(crate) fn new(h: Arc<Harness>, logon: u8, preset: u32) -> MsgRefOut {
         MsgRefOut {
             h,
+            logon,
             value: crate::sync::Arc::new(crate::sync::atomic::AtomicU32::new(preset)),
         }
     }
@@ -204,8 +342,8 @@ impl MsgRefOut {
     /// Store the provider's reference (SUB-4, SM-5: before using the message). A cancel may
     /// land just before the value does, carrying the preset (TN-21).
     pub fn set(&self, value: u32) {
-        self.h.before_ref_write();
-        self.h.write_ref(&self.value, value);
+        self.h.before_ref_write(self.logon);
+        self.h.write_ref(self.logon, &self.value, value);
     }
 
     /// The current value.

@@ -400,6 +400,7 @@ fn execute(
     plan::begin(plan);
     lock(mirror).clear();
     let mut sim = SimOptions::new(config(scenario.inbound));
+    sim.mix = false;
     sim.config.settings.deny_warnings = opts.strict;
     sim.inject_per_mille = 0;
     sim.yield_cancel_per_mille = 0;
@@ -410,13 +411,14 @@ fn execute(
     let (h, provider) = Harness::new(factory, &sim, Chooser::script(&[]), Some(mode));
     h.main_call(
         &provider,
+        0,
         Call::Logon {
             flags: (xpcheck_properties::vocab::LogonFlags::LOGON_NO_INBOUND
                 | xpcheck_properties::vocab::LogonFlags::LOGON_NO_OUTBOUND)
                 .bits(),
         },
     );
-    h.main_call(&provider, Call::AddressTypes);
+    h.main_call(&provider, 0, Call::AddressTypes);
     if !scenario.setup.is_empty() {
         h.label(Thread::Notify);
         h.notify_step(NotifyStep::Flags(scenario.setup));
@@ -445,8 +447,10 @@ fn execute(
     for step in scenario.after {
         main_ran.push(h.main_step(&provider, *step));
     }
-    // Every scenario ends with the logon: the provider stops its own threads (LIFE-27).
+    // Every scenario ends with the logon: the provider stops its own threads (LIFE-27); then
+    // the spooler releases the logon and shuts the provider object down (LIFE-31..LIFE-33).
     h.main_step(&provider, MainStep::Logoff);
+    h.wind_up(&provider);
     let (events, judged) = {
         let mut st = h.lock();
         (
@@ -517,7 +521,7 @@ impl Harness {
             MainStep::End(slot) => {
                 let accepted = self
                     .lock()
-                    .session
+                    .session(0)
                     .out(out_id(slot))
                     .is_some_and(|m| m.phase == OutPhase::Accepted);
                 if !accepted {
@@ -545,7 +549,7 @@ impl Harness {
             }
         };
         let before = self.lock().calls;
-        self.main_call(provider, call);
+        self.main_call(provider, 0, call);
         let after = self.lock().calls;
         after > before
     }
@@ -569,7 +573,7 @@ impl Harness {
                 };
                 let data = Some(NotifyData::MsgRef(r));
                 let flags = F::NOTIFY_CANCEL_MESSAGE;
-                Harness::record(&mut self.lock(), Body::TransportNotify { flags, data });
+                Harness::record(&mut self.lock(), 0, Body::TransportNotify { flags, data });
                 drop(w);
                 (flags, data)
             }
@@ -577,7 +581,7 @@ impl Harness {
                 // Decided and recorded under the harness lock: the message is deferred now.
                 let mut st = self.lock();
                 let Some(id) = st
-                    .session
+                    .session(0)
                     .out
                     .iter()
                     .find(|m| m.phase == OutPhase::Deferred)
@@ -587,12 +591,13 @@ impl Harness {
                 };
                 let data = Some(NotifyData::EntryId(id));
                 let flags = F::NOTIFY_ABORT_DEFERRED;
-                Harness::record(&mut st, Body::TransportNotify { flags, data });
+                Harness::record(&mut st, 0, Body::TransportNotify { flags, data });
                 (flags, data)
             }
             NotifyStep::Flags(flags) => {
                 Harness::record(
                     &mut self.lock(),
+                    0,
                     Body::TransportNotify { flags, data: None },
                 );
                 (flags, None)
@@ -603,6 +608,7 @@ impl Harness {
         self.tick();
         Harness::record(
             &mut self.lock(),
+            0,
             Body::ret_flags(Method::TransportNotify, hr, out.raw()),
         );
         true
