@@ -153,3 +153,17 @@ fn sim_refuses_a_loom_only_provider_instead_of_passing_it() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("xpcheck_loom"), "{err}");
 }
+
+/// The README's table of situations SPEC grades "warn" is the one the code uses.
+#[test]
+fn readme_lists_every_warning_graded_situation() {
+    let readme = include_str!("../README.md");
+    let marker = "<!-- warnings-table: src/listing.rs warnings_markdown -->\n";
+    let at = readme.find(marker).expect("marker in README") + marker.len();
+    let table: String = readme[at..]
+        .lines()
+        .take_while(|l| l.starts_with('|'))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    assert_eq!(table, xpcheck::listing::warnings_markdown());
+}
