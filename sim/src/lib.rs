@@ -17,6 +17,7 @@ pub mod objects;
 pub mod races;
 pub mod script;
 pub mod seeds;
+pub mod stuck;
 pub mod sync;
 pub mod wire;
 
