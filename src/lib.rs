@@ -8,10 +8,14 @@
 #![forbid(unsafe_code)]
 
 pub mod bench;
+pub mod bench_validate;
 pub mod check_run;
 pub mod conformance;
+pub mod explorer;
+pub mod interrupt;
 pub mod listing;
 pub mod logon_cmd;
+pub mod output;
 pub mod progress;
 pub mod report;
 pub mod session_run;

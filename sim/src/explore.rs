@@ -489,7 +489,6 @@ impl ExploreReport {
     }
 }
 
-
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|p| p.into_inner())
 }
