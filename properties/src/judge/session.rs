@@ -975,3 +975,82 @@ pub fn flush_bit(dir: usize) -> StatusCode {
         StatusCode::STATUS_OUTBOUND_FLUSH
     }
 }
+
+#[cfg(test)]
+mod forget_tests {
+    use super::*;
+    use crate::event::Word;
+
+    fn send(s: &mut Session, seq: &mut u64, id: u32, end_flags: u32) {
+        let mut ev = |thread, body| {
+            s.apply(&Event::new(*seq, thread, body));
+            *seq += 1;
+        };
+        let sp = Thread::Spooler;
+        ev(
+            sp,
+            Body::SubmitMessage {
+                flags: SubmitFlags::empty(),
+                msg: MsgId(id),
+                msg_ref: 0,
+            },
+        );
+        ev(sp, Body::MsgRefWrite { value: 7 });
+        ev(
+            sp,
+            Body::Return {
+                method: Method::SubmitMessage,
+                hr: HResult::S_OK,
+                flags: None,
+                msg_ref: Some(7),
+                return_parm: None,
+                incoming: None,
+            },
+        );
+        ev(sp, Body::EndMessage { msg_ref: 7 });
+        ev(
+            sp,
+            Body::Return {
+                method: Method::EndMessage,
+                hr: HResult::S_OK,
+                flags: Some(Word(end_flags)),
+                msg_ref: None,
+                return_parm: None,
+                incoming: None,
+            },
+        );
+    }
+
+    #[test]
+    fn only_settled_records_beyond_the_last_kept_are_forgotten() {
+        let mut s = Session::default();
+        let mut seq = 0;
+        // msg1 is deferred (the provider holds it, DEF-4): never forgotten.
+        send(&mut s, &mut seq, 1, EndMessageFlags::END_DONT_RESEND.bits());
+        for id in 2..=100 {
+            send(&mut s, &mut seq, id, 0);
+        }
+        assert_eq!(s.forgotten, 100 - 1 - SETTLED_KEPT as u64);
+        assert_eq!(s.out(MsgId(1)).map(|m| m.phase), Some(OutPhase::Deferred));
+        assert!(
+            s.out(MsgId(2)).is_none(),
+            "the oldest settled one is forgotten"
+        );
+        assert!(
+            s.out(MsgId(100)).is_some(),
+            "the newest settled ones are kept"
+        );
+        assert_eq!(s.out.len(), SETTLED_KEPT + 1);
+    }
+
+    #[test]
+    fn a_short_logon_forgets_nothing() {
+        let mut s = Session::default();
+        let mut seq = 0;
+        for id in 1..=SETTLED_KEPT as u32 {
+            send(&mut s, &mut seq, id, 0);
+        }
+        assert_eq!(s.forgotten, 0);
+        assert_eq!(s.out.len(), SETTLED_KEPT);
+    }
+}
