@@ -191,6 +191,19 @@ pub fn write_trace(w: &mut impl Write, messages: u64) -> std::io::Result<u64> {
     Ok(seq)
 }
 
+/// CPU seconds (user + system, all threads) this process has used, where the system says it
+/// (Linux `/proc/self/stat`, in the usual 100 ticks per second). On a machine shared with
+/// other work, wall-clock seconds stretch; CPU seconds much less.
+pub fn cpu_seconds() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // Fields after the command name (which is in parentheses and may contain spaces).
+    let rest = &stat[stat.rfind(')')? + 2..];
+    let f: Vec<&str> = rest.split(' ').collect();
+    let utime: f64 = f.get(11)?.parse().ok()?;
+    let stime: f64 = f.get(12)?.parse().ok()?;
+    Some((utime + stime) / 100.0)
+}
+
 /// Peak resident memory of this process so far (VmHWM), in MiB, where the system says it.
 pub fn peak_rss_mib() -> Option<f64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
@@ -210,7 +223,7 @@ pub fn peak_rss_mib() -> Option<f64> {
 pub fn run(sizes: &[u64], dir: &Path, keep: bool) -> Result<String, String> {
     let mut out = String::from(
         "validate benchmark: one logon, N distinct outbound messages (1 in 100 cancelled), strict settings\n\
-         messages       lines   MB file   seconds   events/s   ns/event   peak RSS MiB   verdict\n",
+         messages       lines   MB file   seconds   events/s   ns/event   CPU s   CPU ns/event   peak RSS MiB   verdict\n",
     );
     for &n in sizes {
         let path: PathBuf = dir.join(format!("xpcheck-bench-validate-{n}.jsonl"));
@@ -223,8 +236,10 @@ pub fn run(sizes: &[u64], dir: &Path, keep: bool) -> Result<String, String> {
         drop(w);
         let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
         let start = Instant::now();
+        let cpu_start = cpu_seconds();
         let report = validate_file(&path, Settings::default(), |_, _| {});
         let seconds = start.elapsed().as_secs_f64();
+        let cpu = cpu_seconds().zip(cpu_start).map(|(b, a)| b - a);
         if !keep {
             let _ = std::fs::remove_file(&path);
         }
@@ -237,13 +252,18 @@ pub fn run(sizes: &[u64], dir: &Path, keep: bool) -> Result<String, String> {
             _ => (0, 0),
         };
         out += &format!(
-            "{:>8} {:>11} {:>9.1} {:>9.2} {:>10.0} {:>10.0} {:>14} {:>9}\n",
+            "{:>8} {:>11} {:>9.1} {:>9.2} {:>10.0} {:>10.0} {:>7} {:>14} {:>14} {:>9}\n",
             n,
             lines,
             size as f64 / 1e6,
             seconds,
             events as f64 / seconds.max(1e-9),
             seconds * 1e9 / events.max(1) as f64,
+            cpu.map_or_else(|| "n/a".to_string(), |c| format!("{c:.2}")),
+            cpu.map_or_else(
+                || "n/a".to_string(),
+                |c| format!("{:.0}", c * 1e9 / events.max(1) as f64)
+            ),
             peak_rss_mib().map_or_else(|| "n/a".to_string(), |m| format!("{m:.1}")),
             report.verdict.word()
         );

@@ -220,32 +220,40 @@ impl Parser {
     /// known to have; otherwise, and for every error, [`parse_line`], which classifies what is
     /// wrong and learns the keys of a well-formed event.
     fn parse(&mut self, line: u64, text: &str, complete: bool) -> Result<Event, InputError> {
-        let top = match keys::top_level(text) {
-            Ok(t) => t,
+        let line_read = match keys::event(text) {
+            Ok(l) => Some(l),
             Err(e) if keys::is_duplicate(&e) => {
                 return Err(err(line, InputErrorKind::DuplicateKey(strip_position(&e))))
             }
-            Err(_) => return parse_line(line, text, complete),
+            Err(_) => None,
         };
-        let name = top.event.as_deref().unwrap_or("");
-        let known = self.known.iter().find(|(n, _)| n == name).map(|(_, k)| k);
-        let plain = |k: &str| matches!(k, "v" | "seq" | "logon" | "thread" | "event");
-        // Extension fields are unknown to `Event`: such lines take the full path.
-        let fast = known.is_some_and(|set| {
-            top.keys
+        if let Some(l) = &line_read {
+            let known = self
+                .known
                 .iter()
-                .all(|k| plain(k) || set.iter().any(|s| s == k))
-        });
-        if fast {
-            if let Ok(ev) = serde_json::from_str::<Event>(text) {
-                if ev.v == TRACE_FORMAT_VERSION {
-                    return Ok(ev);
-                }
+                .find(|(n, _)| *n == l.name)
+                .map(|(_, k)| k);
+            let plain = |k: &str| matches!(k, "v" | "seq" | "logon" | "thread" | "event");
+            // A key the event is not known to have (extension fields included) takes the full
+            // path, which checks it against the event's fields.
+            let fast = known.is_some_and(|set| {
+                l.keys
+                    .iter()
+                    .all(|k| plain(k) || set.iter().any(|s| s == k))
+            });
+            if fast && l.event.v == TRACE_FORMAT_VERSION {
+                return Ok(l.event);
+            }
+        } else if let Err(e) = keys::top_level(text) {
+            // Not well-formed: still, a repeated key anywhere is named as such.
+            if keys::is_duplicate(&e) {
+                return Err(err(line, InputErrorKind::DuplicateKey(strip_position(&e))));
             }
         }
         let ev = parse_line(line, text, complete)?;
         // Well-formed: remember the keys its re-serialisation has (true fields of the event).
         if let Ok(serde_json::Value::Object(back)) = serde_json::to_value(ev) {
+            let name = back.get("event").and_then(|n| n.as_str()).unwrap_or("");
             let i = match self.known.iter().position(|(n, _)| n == name) {
                 Some(i) => i,
                 None => {
@@ -563,13 +571,13 @@ fn check_ranges(
             continue;
         };
         if !matches!(n.as_u64(), Some(x) if x <= max) {
-            return Err(err(
-                line,
-                InputErrorKind::BadField(format!(
-                    "`{k}` is {}: an integer 0..={max} is expected",
-                    shorten(n.to_string(), 40)
-                )),
-            ));
+            let n = shorten(n.to_string(), 40);
+            let what = if k == "logon" {
+                format!("logon index {n} is outside the supported 0..={max}")
+            } else {
+                format!("`{k}` is {n}: an integer 0..={max} is expected")
+            };
+            return Err(err(line, InputErrorKind::BadField(what)));
         }
     }
     Ok(())

@@ -363,7 +363,7 @@ fn bad_input_is_exit_2_with_what_and_where() {
         ),
         (
             vec!["validate".into(), logon.display().to_string()],
-            vec![":1:", "`logon` is 300", "0..=15"],
+            vec![":1:", "logon index 300", "0..=15"],
         ),
         (
             vec!["validate".into(), "/nonexistent/trace.jsonl".into()],

@@ -1,11 +1,15 @@
-//! The keys of a trace line, read without building a JSON tree: the top-level keys (for the
-//! fast path of `Validator::parse`) and a duplicate check on every object of the line, nested
-//! ones too — `serde_json::Value` keeps the last of two equal keys silently.
+//! A trace line read without building a JSON tree, in one pass: [`event`], the fast path of
+//! `Validator::parse`, and [`top_level`], the duplicate check on every object of the line,
+//! nested ones too — `serde_json::Value` keeps the last of two equal keys silently.
 
 use std::borrow::Cow;
 use std::fmt;
 
-use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::de::value::MapDeserializer;
+use serde::de::{self, Deserialize, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_json::value::RawValue;
+use smallvec::SmallVec;
+use xpcheck_properties::event::{Body, Event, Thread};
 
 /// The message prefix of a duplicate-key error.
 const DUPLICATE: &str = "duplicate key";
@@ -58,6 +62,87 @@ impl<'de> Visitor<'de> for TopKeys {
             top.keys.push(k);
         }
         Ok(top)
+    }
+}
+
+/// A line read in one pass: its event and its top-level keys.
+pub(super) struct Line<'a> {
+    /// The keys, in order (`x_` extension fields included).
+    pub(super) keys: SmallVec<[Cow<'a, str>; 12]>,
+    /// The `event` name.
+    pub(super) name: Cow<'a, str>,
+    /// The event.
+    pub(super) event: Event,
+}
+
+/// The event of a well-formed line, straight from its text: the top-level keys with their raw
+/// values (a repeated key is a [`is_duplicate`] error), the header fields parsed from theirs,
+/// `x_` fields skipped, and the body from the rest (the body's own `deny_unknown_fields`
+/// applies, as it cannot under `#[serde(flatten)]`). Objects nested in a value are checked for
+/// repeated keys too. Any error: the caller falls back to the full parser, which says what is
+/// wrong.
+pub(super) fn event(text: &str) -> Result<Line<'_>, serde_json::Error> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    let pairs = de.deserialize_map(RawPairs)?;
+    de.end()?;
+    let (mut v, mut seq, mut logon, mut thread, mut name) = (None, None, 0u8, None, None);
+    let mut body: SmallVec<[(&str, &RawValue); 12]> = SmallVec::new();
+    for (k, raw) in &pairs {
+        match k.as_ref() {
+            "v" => v = Some(serde_json::from_str::<u32>(raw.get())?),
+            "seq" => seq = Some(serde_json::from_str::<u64>(raw.get())?),
+            "logon" => logon = serde_json::from_str::<u8>(raw.get())?,
+            "thread" => thread = Some(serde_json::from_str::<Thread>(raw.get())?),
+            k if k.starts_with("x_") => {}
+            k => {
+                if k == "event" {
+                    name = Some(serde_json::from_str::<Key<'_>>(raw.get())?.0);
+                }
+                if raw.get().starts_with('{') || raw.get().starts_with('[') {
+                    let mut nested = serde_json::Deserializer::from_str(raw.get());
+                    AnyValue.deserialize(&mut nested)?;
+                }
+                body.push((k, *raw));
+            }
+        }
+    }
+    let missing = |f: &'static str| de::Error::missing_field(f);
+    let body = Body::deserialize(MapDeserializer::<_, serde_json::Error>::new(
+        body.into_iter(),
+    ))?;
+    Ok(Line {
+        keys: pairs.into_iter().map(|(k, _)| k).collect(),
+        name: name.ok_or_else(|| missing("event"))?,
+        event: Event {
+            v: v.ok_or_else(|| missing("v"))?,
+            seq: seq.ok_or_else(|| missing("seq"))?,
+            logon,
+            thread: thread.ok_or_else(|| missing("thread"))?,
+            body,
+        },
+    })
+}
+
+type Pairs<'de> = SmallVec<[(Cow<'de, str>, &'de RawValue); 12]>;
+
+/// The top-level (key, raw value) pairs of an object; a repeated key is an error.
+struct RawPairs;
+
+impl<'de> Visitor<'de> for RawPairs {
+    type Value = Pairs<'de>;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a JSON object")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut pairs = Pairs::new();
+        while let Some(Key(k)) = map.next_key::<Key<'de>>()? {
+            if pairs.iter().any(|(p, _)| *p == k) {
+                return Err(de::Error::custom(format_args!("{DUPLICATE} `{k}`")));
+            }
+            let raw: &'de RawValue = map.next_value()?;
+            pairs.push((k, raw));
+        }
+        Ok(pairs)
     }
 }
 
@@ -176,6 +261,30 @@ mod tests {
     fn escaped_keys_compare_by_value() {
         let e = top_level(r#"{"seq":1,"s\u0065q":2}"#).expect_err("same key");
         assert!(is_duplicate(&e), "{e}");
+    }
+
+    #[test]
+    fn the_one_pass_event_is_the_full_parsers_event() {
+        for text in [
+            r#"{"v":1,"seq":0,"thread":"spooler","event":"transport_logon","flags":"LOGON_NO_INBOUND|LOGON_NO_OUTBOUND"}"#,
+            r#"{"v":1,"seq":7,"logon":3,"thread":"notify","event":"transport_notify","flags":"NOTIFY_CANCEL_MESSAGE","data":{"msg_ref":7}}"#,
+            r#"{"v":1,"seq":9,"thread":"spooler","event":"return","method":"SubmitMessage","hr":"MAPI_E_USER_CANCEL","msg_ref":7}"#,
+            r#"{"seq":12,"v":1,"thread":"spooler","event":"set_responsibility","msg":1,"x_time_us":1520}"#,
+            r#"{"v":1,"seq":3,"thread":"spooler","event":"poll"}"#,
+            r#"{"v":1,"seq":4,"thread":"client2","event":"return","method":"Poll","hr":0,"incoming":1}"#,
+        ] {
+            let fast = event(text).expect(text).event;
+            let full = super::super::parse_line(1, text, true).expect(text);
+            assert_eq!(fast, full, "{text}");
+        }
+    }
+
+    #[test]
+    fn an_unknown_field_fails_the_one_pass_read() {
+        // The body's deny_unknown_fields applies here (the full parser then names the field).
+        let text = r#"{"v":1,"seq":0,"thread":"spooler","event":"end_message","msg_ref":1,"colour":"red"}"#;
+        assert!(event(text).is_err());
+        assert!(super::super::parse_line(1, text, true).is_err());
     }
 
     #[test]
