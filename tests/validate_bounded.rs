@@ -7,7 +7,7 @@ use std::io::Cursor;
 use xpcheck::bench_validate::write_trace;
 use xpcheck::properties::judge::session::SETTLED_KEPT;
 use xpcheck::properties::judge::Settings;
-use xpcheck::validate::{validate_reader, ValidateReport};
+use xpcheck::validate::{validate_reader, validate_report, ValidateReport};
 
 /// The benchmark's trace of `n` messages, with `extra` lines before TransportLogoff.
 fn trace(n: u64, extra: &[String]) -> String {
@@ -34,7 +34,7 @@ fn trace(n: u64, extra: &[String]) -> String {
 fn judge(text: &str) -> ValidateReport {
     let o = validate_reader(Cursor::new(text.as_bytes()), Settings::default(), |_| {})
         .expect("well-formed");
-    ValidateReport::new("t.jsonl", o, 0.0)
+    validate_report("t.jsonl", o, 0.0)
 }
 
 fn read_after_end(msg: u64) -> String {
