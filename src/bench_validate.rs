@@ -6,7 +6,7 @@
 //! written first, message read, transmitted, PR_RESPONSIBILITY set) and EndMessage; every 100th
 //! message is cancelled by the notify thread while SubmitMessage runs (it returns
 //! MAPI_E_USER_CANCEL); msg-refs are reused after EndMessage (EM-3);
-//! then TransportLogoff. N distinct messages, about 8 lines each. The file is streamed to disk
+//! then NOTIFY_END_OUTBOUND and TransportLogoff. N distinct messages, about 8 lines each. The file is streamed to disk
 //! and judged from there, so the figures are those of `xpcheck validate FILE`.
 
 use std::io::{BufWriter, Write};
@@ -36,7 +36,7 @@ pub fn write_trace(w: &mut impl Write, messages: u64) -> std::io::Result<u64> {
         w,
         sp,
         Body::TransportLogon {
-            flags: LogonFlags::LOGON_NO_INBOUND,
+            flags: LogonFlags::LOGON_NO_INBOUND | LogonFlags::LOGON_NO_OUTBOUND,
         },
     )?;
     line(
@@ -105,7 +105,14 @@ pub fn write_trace(w: &mut impl Write, messages: u64) -> std::io::Result<u64> {
             },
         )?;
         line(w, sp, Body::MsgRefWrite { value: r })?;
-        line(w, sp, Body::MessageRead { msg })?;
+        line(
+            w,
+            sp,
+            Body::MessageRead {
+                msg,
+                result: HResult::S_OK,
+            },
+        )?;
         if cancelled {
             let cancel = TransportNotifyFlags::NOTIFY_CANCEL_MESSAGE;
             line(
@@ -151,9 +158,17 @@ pub fn write_trace(w: &mut impl Write, messages: u64) -> std::io::Result<u64> {
                 taken: false,
                 had_nontransmittable: false,
                 had_taken: false,
+                result: HResult::S_OK,
             },
         )?;
-        line(w, sp, Body::SetResponsibility { msg })?;
+        line(
+            w,
+            sp,
+            Body::SetResponsibility {
+                msg,
+                result: HResult::S_OK,
+            },
+        )?;
         line(
             w,
             sp,
@@ -180,6 +195,29 @@ pub fn write_trace(w: &mut impl Write, messages: u64) -> std::io::Result<u64> {
             },
         )?;
     }
+    // The spooler disables traffic before it logs off (LIFE-35); the row follows (TN-24).
+    let end = TransportNotifyFlags::NOTIFY_END_OUTBOUND;
+    line(
+        w,
+        Thread::Notify,
+        Body::TransportNotify {
+            flags: end,
+            data: None,
+        },
+    )?;
+    line(
+        w,
+        Thread::Notify,
+        Body::status_row(
+            xpcheck_properties::vocab::StatusRowFlags::STATUSROW_UPDATE,
+            xpcheck_properties::vocab::StatusCode::STATUS_AVAILABLE,
+        ),
+    )?;
+    line(
+        w,
+        Thread::Notify,
+        Body::ret_flags(Method::TransportNotify, HResult::S_OK, end.bits()),
+    )?;
     line(
         w,
         sp,
