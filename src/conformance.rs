@@ -97,6 +97,7 @@ pub fn explore_options() -> xpcheck_sim::explore::ExploreOptions {
         config,
         injection_points: 6,
         max_states: 20_000_000,
+        watchdog_ms: 10_000,
     }
 }
 

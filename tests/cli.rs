@@ -123,7 +123,7 @@ fn bad_input_exits_2_with_a_message() {
     for (args, needle) in [
         (&["check", "--provider", "nonesuch"][..], "unknown provider"),
         (&["check", "--messages", "0"][..], "--messages"),
-        (&["check", "--outbound", "9"][..], "at most 4"),
+        (&["check", "--outbound", "9"][..], "9 is not in 0..=4"),
         (&["check", "--logons", "3"][..], "--logons"),
         (&["check", "--scenario", "nope"][..], "unknown scenario"),
         (&["check", "--max-states", "0"][..], "--max-states"),

@@ -415,7 +415,11 @@ impl Model for XpModel {
     }
 
     fn actions(&self, state: &State, actions: &mut Vec<Action>) {
-        if !state.violations.is_empty() {
+        // An interrupt during exploration (not while paths are rebuilt after it, when counting
+        // has stopped): no more actions, so the checker drains its queue and stops.
+        let interrupted =
+            || self.counters.counting.load(Ordering::Relaxed) && crate::interrupt::requested();
+        if !state.violations.is_empty() || interrupted() {
             return;
         }
         let cfg = &self.cfg;

@@ -100,24 +100,32 @@ impl Serialize for Word {
 
 impl<'de> Deserialize<'de> for Word {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        #[derive(Deserialize)]
-        #[serde(untagged)]
-        enum Raw {
-            N(u64),
-            S(String),
-        }
-        let bad = |what: &str| serde::de::Error::custom(format!("not a 32-bit word: {what}"));
-        match Raw::deserialize(d)? {
-            Raw::N(n) => u32::try_from(n).map(Word).map_err(|_| bad(&n.to_string())),
-            Raw::S(s) => {
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = Word;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a 32-bit word: a number or a \"0x...\" string")
+            }
+            fn visit_u64<E: serde::de::Error>(self, n: u64) -> Result<Word, E> {
+                u32::try_from(n)
+                    .map(Word)
+                    .map_err(|_| E::custom(format!("not a 32-bit word: {n}")))
+            }
+            fn visit_i64<E: serde::de::Error>(self, n: i64) -> Result<Word, E> {
+                Err(E::custom(format!("not a 32-bit word: {n}")))
+            }
+            fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<Word, E> {
                 let t = s.trim();
                 let parsed = match t.strip_prefix("0x").or_else(|| t.strip_prefix("0X")) {
                     Some(hex) => u32::from_str_radix(hex, 16),
                     None => t.parse(),
                 };
-                parsed.map(Word).map_err(|_| bad(&s))
+                parsed
+                    .map(Word)
+                    .map_err(|_| E::custom(format!("not a 32-bit word: {s}")))
             }
         }
+        d.deserialize_any(V)
     }
 }
 

@@ -8,6 +8,8 @@ use std::time::{Duration, Instant};
 use xpcheck_properties::judge::{Collect, Finding, Severity};
 use xpcheck_properties::rules::Rid;
 
+use xpcheck_model::interrupt;
+
 use crate::api::ProviderFactory;
 use crate::harness::{
     events_so_far, run_seed, run_seed_watched, Crash, Harness, SeedRun, SimOptions,
@@ -41,6 +43,8 @@ pub struct SimSummary {
     pub violations: Vec<FirstViolation>,
     /// First crash (panic or hang) and its run.
     pub crash: Option<(Crash, SeedRun)>,
+    /// An interrupt (`xpcheck_model::interrupt`) stopped the run before `to`.
+    pub interrupted: bool,
 }
 
 /// Runs seeds `from..to` (to exclusive). With a watchdog (the default) the seeds run on a worker
@@ -62,16 +66,21 @@ pub fn run_seeds(
         warnings: vec![0; n],
         violations: Vec::new(),
         crash: None,
+        interrupted: false,
     };
     let start = Instant::now();
     if opts.watchdog_ms == 0 {
         for seed in from..to {
+            if interrupt::requested() {
+                break;
+            }
             s.add(run_seed(factory.clone(), opts, seed));
         }
     } else {
         watched(factory, opts, from, to, &mut s);
     }
     s.seconds = start.elapsed().as_secs_f64();
+    s.interrupted = s.seeds < to - from && s.crash.is_none() && interrupt::requested();
     s
 }
 
@@ -85,6 +94,9 @@ fn watched(factory: ProviderFactory, opts: &SimOptions, from: u64, to: u64, s: &
     let o = *opts;
     let _worker = std::thread::spawn(move || {
         for seed in from..to {
+            if interrupt::requested() {
+                return; // between seeds: the safe point
+            }
             let started = tx.clone();
             let run = run_seed_watched(&factory, &o, seed, &|h| {
                 let _ = started.send(Msg::Started(seed, h.clone()));

@@ -1006,6 +1006,11 @@ impl Model for SessionModel {
     }
 
     fn actions(&self, state: &SessionState, actions: &mut Vec<SessionAction>) {
+        // An interrupt during exploration (not while paths are rebuilt after it, when counting
+        // has stopped): no more actions, so the checker drains its queue and stops.
+        if self.counters.counting.load(Ordering::Relaxed) && crate::interrupt::requested() {
+            return;
+        }
         self.enabled(state, actions);
     }
 
