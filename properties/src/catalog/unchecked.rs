@@ -22,7 +22,6 @@ pub(super) static UNCHECKED: &[(&str, &str)] = &[
     ("SM-6", "permission: yielding during StartMessage; its limit in a flush is TN-10"),
     ("SM-12", "not observable: the spooler's release of a failed inbound message is internal to it; the provider's side is SM-13"),
     ("FQ-3", "not observable: that the spooler's send loop in a flush is synchronous is internal to it; the observable order is FQ-9"),
-    ("FQ-4", "needs a client's IMAPIStatus::FlushQueues on the spooler's own status object, which is no provider-boundary event"),
     ("FQ-8", "permission: the spooler may cancel a deferred message during a flush (checked as TN-25)"),
     ("FQ-18", "permission for clients (the spooler's status object)"),
     ("FQ-19", "grading note: it grades FQ-5 (a warning; an error in a Windows service, SVC-7)"),
