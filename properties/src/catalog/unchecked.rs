@@ -29,7 +29,6 @@ pub(super) static UNCHECKED: &[(&str, &str)] = &[
     ("VS-4", "definition of the flags' meanings; their effects are checked by VS-8, VS-9, VS-10 and VS-12"),
     ("STAT-5", "outside the provider boundary: MAPISVC.INF is configuration, not an event"),
     ("STAT-8", "MAPI-internal: status-table advise sinks belong to MAPI; the provider's part ends with ModifyStatusRow (STAT-1, STAT-2)"),
-    ("STAT-9", "client/MAPI: IMAPISession::GetStatusTable is outside the transport boundary and not in the session model"),
     ("STAT-10", "MAPI-internal: the spooler's own status object is not at the provider boundary"),
     ("SPN-1", "permission: SpoolerNotify at any time of the session"),
     ("SPN-13", "informative for transports: store-side flags"),
