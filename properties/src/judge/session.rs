@@ -558,7 +558,10 @@ impl Session {
                     f.ui_shown = true;
                 }
             }
-            Body::MakeInvalid | Body::SupportRelease | Body::ServiceConfigure => {}
+            Body::MakeInvalid
+            | Body::SupportRelease
+            | Body::ServiceConfigure
+            | Body::SpoolerStatusFlush { .. } => {}
             Body::SpoolerYield { result, .. } => {
                 if result == HResult::MAPI_W_CANCEL_MESSAGE {
                     if let Some(f) = self.frame_mut(th) {
