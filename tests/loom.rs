@@ -239,8 +239,8 @@ mod std_lock {
     use std::sync::{Arc, Mutex};
     use xpcheck::properties::event::NotifyData;
     use xpcheck::properties::vocab::{
-        EndMessageFlags, FlushFlags, HResult, LogoffFlags, LogonFlags, SubmitFlags,
-        TransportNotifyFlags,
+        EndMessageFlags, FlushFlags, HResult, LogoffFlags, LogonFlags, StartMessageFlags,
+        SubmitFlags, TransportNotifyFlags,
     };
     use xpcheck::sim::api::{Message, MsgRefOut, Support, TransportLogon, TransportProvider, Wire};
 
@@ -281,7 +281,7 @@ mod std_lock {
         fn end_message(&self, r: u32, f: &mut EndMessageFlags) -> HResult {
             self.0.end_message(r, f)
         }
-        fn start_message(&self, f: u32, m: &Message, r: &MsgRefOut) -> HResult {
+        fn start_message(&self, f: StartMessageFlags, m: &Message, r: &MsgRefOut) -> HResult {
             self.0.start_message(f, m, r)
         }
         fn poll(&self, n: &mut u32) -> HResult {
