@@ -523,6 +523,13 @@ impl ExploreReport {
                 "xpcheck::conformance::exhaustive (breadth-first: the shortest path)".into(),
             ));
         }
+        // What this engine cannot reach, so a pass never reads as more than it is.
+        report.notes.push(
+            "every state of one OS thread: notifications land inside the provider's callbacks, \
+             never between two of its steps on another thread (loom's races), and never just \
+             before *lpulMsgRef is written (the preset msg-ref of TN-21: sim and loom)"
+                .into(),
+        );
         if self.interrupted {
             report.notes.push(format!(
                 "interrupted after {} states: incomplete, not passed",
