@@ -47,7 +47,12 @@ enum Command {
     Check(CheckArgs),
     /// What MAPI does with one MAPILogonEx call, and which client rules it breaks.
     Logon(LogonArgs),
-    /// The stateright Explorer web UI, bound to 127.0.0.1.
+    /// The stateright Explorer web UI of the model, bound to 127.0.0.1: one scenario at a time,
+    /// actions and steps in MAPI words. (The exhaustive check of a provider's real code is
+    /// another engine: `xpcheck::conformance::exhaustive`.)
+    #[command(mut_arg("scenario", |a| a.help(
+        "The scenario to serve: standard (default), yield, flush or faults"
+    )))]
     Explore {
         #[command(flatten)]
         model: ModelArgs,

@@ -110,6 +110,8 @@ pub fn run_sim_progress(
             to - from
         ));
     }
+    // What sim cannot see, and what this provider left unreached (never a plain pass).
+    report.notes.extend(s.reach.notes());
     report.breaks = breaks.to_vec();
     report.counterexamples = counterexamples;
     if let Some(c) = &crash {
@@ -196,6 +198,7 @@ fn merge(mut a: SimSummary, b: SimSummary) -> SimSummary {
         a.crash = b.crash;
     }
     a.interrupted |= b.interrupted;
+    a.reach.add(b.reach);
     a
 }
 

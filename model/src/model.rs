@@ -525,8 +525,14 @@ impl Model for XpModel {
         p
     }
 
+    /// The action in MAPI words: thread, call, flag names, msg-refs (`xpcheck explore`).
     fn format_action(&self, action: &Action) -> String {
-        format!("{action:?}")
+        crate::explorer::action_words(action, self.cfg.logons)
+    }
+
+    /// The step as the events it makes, numbered as in every counterexample.
+    fn format_step(&self, last: &State, action: Action) -> Option<String> {
+        crate::explorer::step_words(self, last, action)
     }
 }
 

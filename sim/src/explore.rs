@@ -8,8 +8,10 @@
 //! injected inside the `k`-th callback the provider makes during that move (the re-entrant
 //! window-procedure case), for `k` below [`ExploreOptions::injection_points`]. Every event is
 //! judged by the same monitors; a state whose step broke a rule is a counterexample, found
-//! breadth-first so it is a shortest one. Remote-system outages (deferral) are not explored: the
-//! wire stays online.
+//! breadth-first so it is a shortest one. The remote system may go offline and come back
+//! ([`ExploreOptions::outages`] times) between moves, so a store-and-forward provider defers or
+//! answers MAPI_E_WAIT (EM-2, DEF-4, SUB-6); SpoolerYield may answer MAPI_W_CANCEL_MESSAGE at
+//! any callback (YLD-4) when the configuration has `yield_cancel`.
 //!
 //! **Watchdog.** A step runs real code on a checker thread; a provider that deadlocks (a lock
 //! held across a callback that a re-entrant TransportNotify also takes), spins or blocks never
@@ -78,6 +80,8 @@ pub struct ExploreOptions {
     /// many milliseconds is a deadlock finding; 0 turns it off. Wall-clock time only decides
     /// when to give up, never what a path contains.
     pub watchdog_ms: u32,
+    /// How many times the remote system may go offline (and come back) in one run.
+    pub outages: u8,
 }
 
 /// One explorer state.
@@ -95,6 +99,10 @@ pub struct ExploreState<S> {
     /// The harness unwound the step that led here: an entry point made more harness calls
     /// than the budget without returning (AMB-6 (c)).
     hung: bool,
+    /// The remote system is offline.
+    offline: bool,
+    /// Outages still to come.
+    outages: u8,
     /// How this state was first reached (for the watchdog's counterexample; not part of the
     /// state's identity).
     trail: Trail,
@@ -170,7 +178,19 @@ struct Running {
 
 /// One explorer action: a spooler move, maybe with an injection inside its k-th callback of
 /// the j-th notification the spooler allows at that moment: `(move, Some((k, j)))`.
-pub type ExploreAction = (SpoolerMove, Option<(u8, u8)>);
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ExploreAction {
+    /// A spooler move, maybe with an injection inside its k-th callback: the j-th notification
+    /// (or AbortSubmit) the spooler allows at that moment, or, for j = [`YIELD_CANCEL`], that
+    /// callback — if it is SpoolerYield — answering MAPI_W_CANCEL_MESSAGE: `Some((k, j))`.
+    Spooler(SpoolerMove, Option<(u8, u8)>),
+    /// The remote system goes offline (`false`) or comes back (`true`).
+    Wire(bool),
+}
+
+/// The injection pick that makes the k-th callback's SpoolerYield answer
+/// MAPI_W_CANCEL_MESSAGE (YLD-3, YLD-4).
+pub const YIELD_CANCEL: u8 = crate::harness::YIELD_CANCEL_PICK;
 
 /// Notifications considered at one injection point (the conforming spooler rarely allows more).
 const PICKS: u8 = 8;
@@ -270,6 +290,8 @@ impl<L: ExplorableLogon> ExploreModel<L> {
             broken: RuleMask::EMPTY,
             panicked: false,
             hung: false,
+            offline: false,
+            outages: self.opts.outages,
             trail: Trail::default(),
         }
     }
@@ -281,11 +303,26 @@ impl<L: ExplorableLogon> ExploreModel<L> {
         a: ExploreAction,
         seq_base: u64,
     ) -> Step<L::Snapshot> {
+        let (mv, inject) = match a {
+            ExploreAction::Spooler(mv, inject) => (mv, inject),
+            ExploreAction::Wire(online) => {
+                let mut next = s.clone();
+                next.offline = !online;
+                next.outages -= u8::from(!online);
+                next.trail = s.trail.then(a);
+                return Step {
+                    next,
+                    events: Vec::new(),
+                    findings: Vec::new(),
+                };
+            }
+        };
         let wire = Wire::new();
         for m in &s.inbound {
             wire.deliver(*m);
         }
-        let plan = a.1.map(|(at, pick)| InjectPlan {
+        wire.set_online(!s.offline);
+        let plan = inject.map(|(at, pick)| InjectPlan {
             at: u32::from(at),
             pick,
             seen: 0,
@@ -320,7 +357,7 @@ impl<L: ExplorableLogon> ExploreModel<L> {
             });
         }
         QUIET.with(|q| q.set(true));
-        let result = catch_unwind(AssertUnwindSafe(|| h.perform(&provider, a.0)));
+        let result = catch_unwind(AssertUnwindSafe(|| h.perform(&provider, mv)));
         QUIET.with(|q| q.set(false));
         if live {
             *lock(&self.running) = None;
@@ -362,6 +399,8 @@ impl<L: ExplorableLogon> ExploreModel<L> {
                 broken,
                 panicked: result.is_err() && !hung,
                 hung,
+                offline: s.offline,
+                outages: s.outages,
                 trail: s.trail.then(a),
             },
             events,
@@ -388,18 +427,28 @@ impl<L: ExplorableLogon> Model for ExploreModel<L> {
         let mut moves = Vec::new();
         s.spooler
             .allowed(&s.session, &self.opts.config, true, true, &mut moves);
+        let yield_cancel = self.opts.config.yield_cancel && s.spooler.yield_cancels > 0;
         for &m in &moves {
-            actions.push((m, None));
+            actions.push(ExploreAction::Spooler(m, None));
             if let SpoolerMove::Main(call) = m {
                 if matches!(call, Call::Logoff | Call::Logon) {
                     continue;
                 }
                 for k in 0..self.opts.injection_points {
                     for j in 0..PICKS {
-                        actions.push((m, Some((k, j))));
+                        actions.push(ExploreAction::Spooler(m, Some((k, j))));
+                    }
+                    if yield_cancel {
+                        actions.push(ExploreAction::Spooler(m, Some((k, YIELD_CANCEL))));
                     }
                 }
             }
+        }
+        // The remote system goes offline once logged on, and comes back (store-and-forward).
+        if s.offline {
+            actions.push(ExploreAction::Wire(true));
+        } else if s.outages > 0 && s.logon.is_some() {
+            actions.push(ExploreAction::Wire(false));
         }
     }
 
@@ -474,6 +523,13 @@ impl ExploreReport {
                 "xpcheck::conformance::exhaustive (breadth-first: the shortest path)".into(),
             ));
         }
+        // What this engine cannot reach, so a pass never reads as more than it is.
+        report.notes.push(
+            "every state of one OS thread: notifications land inside the provider's callbacks, \
+             never between two of its steps on another thread (loom's races), and never just \
+             before *lpulMsgRef is written (the preset msg-ref of TN-21: sim and loom)"
+                .into(),
+        );
         if self.interrupted {
             report.notes.push(format!(
                 "interrupted after {} states: incomplete, not passed",
@@ -610,8 +666,15 @@ impl<L: ExplorableLogon> ExploreModel<L> {
 }
 
 fn describe_action(a: ExploreAction) -> String {
-    match a.1 {
-        None => format!("{:?}", a.0),
-        Some((k, j)) => format!("{:?} with notification {j} injected in callback {k}", a.0),
+    match a {
+        ExploreAction::Spooler(m, None) => format!("{m:?}"),
+        ExploreAction::Spooler(m, Some((k, YIELD_CANCEL))) => {
+            format!("{m:?} with SpoolerYield cancelling in callback {k}")
+        }
+        ExploreAction::Spooler(m, Some((k, j))) => {
+            format!("{m:?} with notification {j} injected in callback {k}")
+        }
+        ExploreAction::Wire(true) => "the remote system coming back".into(),
+        ExploreAction::Wire(false) => "the remote system going offline".into(),
     }
 }
