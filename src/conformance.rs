@@ -81,9 +81,10 @@ pub fn assert_conforms(name: &'static str, factory: impl Into<ProviderFactory>, 
 }
 
 /// The spooler configuration [`exhaustive`] uses: two outbound messages (the first for another
-/// transport, SUB-5), one inbound message with nontransmittable properties (SM-8), flush cycles
-/// and store-side AbortSubmit, injection inside each of the first six callbacks of every entry
-/// point.
+/// transport, SUB-5), one inbound message with nontransmittable properties (SM-8), flush cycles,
+/// store-side AbortSubmit and SpoolerYield answering MAPI_W_CANCEL_MESSAGE (YLD-4), one outage
+/// of the remote system (deferral, MAPI_E_WAIT: EM-2, DEF-4, SUB-6), injection inside each of
+/// the first six callbacks of every entry point.
 pub fn explore_options() -> xpcheck_sim::explore::ExploreOptions {
     let mut config = xpcheck_model::Config::scenario(
         xpcheck_model::Scenario::Standard,
@@ -93,10 +94,13 @@ pub fn explore_options() -> xpcheck_sim::explore::ExploreOptions {
     config.inbound = 1;
     config.flush = true;
     config.abort_submit = true;
+    config.yield_cancel = true;
     xpcheck_sim::explore::ExploreOptions {
         config,
         injection_points: 6,
         max_states: 20_000_000,
+        watchdog_ms: 10_000,
+        outages: 1,
     }
 }
 

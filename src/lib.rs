@@ -20,13 +20,19 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod bench;
+pub mod bench_validate;
 pub mod check_run;
 #[cfg(feature = "cli")]
 #[cfg_attr(docsrs, doc(cfg(feature = "cli")))]
 pub mod cli;
 pub mod conformance;
+pub mod explorer;
+#[cfg(feature = "cli")]
+#[cfg_attr(docsrs, doc(cfg(feature = "cli")))]
+pub mod interrupt;
 pub mod listing;
 pub mod logon_cmd;
+pub mod output;
 #[cfg(feature = "cli")]
 #[cfg_attr(docsrs, doc(cfg(feature = "cli")))]
 pub mod progress;

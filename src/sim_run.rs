@@ -101,7 +101,17 @@ pub fn run_sim_progress(
         events_per_sec: s.events as f64 / secs,
         seeds_per_sec: s.seeds as f64 / secs,
     };
-    let mut report = Report::new("sim", name, stats, &tally, true);
+    // An interrupt (SIGINT / SIGTERM) stopped the run between seeds: no rule can pass.
+    let mut report = Report::new("sim", name, stats, &tally, !s.interrupted);
+    if s.interrupted {
+        report.notes.push(format!(
+            "interrupted: {} of {} seeds ran; the rest were not (verdict incomplete)",
+            s.seeds,
+            to - from
+        ));
+    }
+    // What sim cannot see, and what this provider left unreached (never a plain pass).
+    report.notes.extend(s.reach.notes());
     report.breaks = breaks.to_vec();
     report.counterexamples = counterexamples;
     if let Some(c) = &crash {
@@ -159,13 +169,14 @@ fn run_chunked(
         });
         tick(end - from);
         at = end;
-        if deadlock {
+        if deadlock || xpcheck_model::interrupt::requested() {
             // The watchdog gave up on a blocked worker; run_seeds stops there too.
             break;
         }
     }
     let mut s = total.unwrap_or_else(|| run_seeds(factory.clone(), opts, from, from));
     s.seconds = start.elapsed().as_secs_f64();
+    s.interrupted |= s.seeds < to - from && s.crash.is_none();
     s
 }
 
@@ -186,12 +197,20 @@ fn merge(mut a: SimSummary, b: SimSummary) -> SimSummary {
     if a.crash.is_none() {
         a.crash = b.crash;
     }
+    a.interrupted |= b.interrupted;
+    a.reach.add(b.reach);
     a
 }
 
 /// Parses `A..B` (B exclusive) or a single seed `A`.
 pub fn parse_seeds(text: &str) -> Result<(u64, u64), String> {
-    let bad = || format!("--seeds must be A..B with A < B, or one seed (got {text:?})");
+    let bad = || {
+        format!(
+            "--seeds must be A..B with A < B (B exclusive, both 0..={}), or one seed 0..={} (got {text:?})",
+            u64::MAX,
+            u64::MAX - 1
+        )
+    };
     match text.split_once("..") {
         Some((a, b)) => {
             let a: u64 = a.trim().parse().map_err(|_| bad())?;

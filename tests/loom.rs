@@ -231,3 +231,87 @@ fn loom_facade_condvar_explores_a_spurious_wakeup() {
         assert_eq!(seen.load(Ordering::SeqCst), expect, "plan {planned:?}");
     }
 }
+
+/// Loopback with a plain std Mutex (which loom cannot see) held across SubmitMessage and taken
+/// by TransportNotify: when loom runs the notify thread inside SubmitMessage's callbacks the
+/// whole execution blocks on a real lock.
+mod std_lock {
+    use std::sync::{Arc, Mutex};
+    use xpcheck::properties::event::NotifyData;
+    use xpcheck::properties::vocab::{
+        EndMessageFlags, FlushFlags, HResult, LogoffFlags, LogonFlags, StartMessageFlags,
+        SubmitFlags, TransportNotifyFlags,
+    };
+    use xpcheck::sim::api::{Message, MsgRefOut, Support, TransportLogon, TransportProvider, Wire};
+
+    struct Provider(Arc<dyn TransportProvider>);
+    struct Logon(Arc<dyn TransportLogon>, Mutex<()>);
+
+    pub fn factory(wire: Wire) -> Arc<dyn TransportProvider> {
+        let inner = (super::provider("loopback").factory)(wire);
+        Arc::new(Provider(inner))
+    }
+
+    impl TransportProvider for Provider {
+        fn transport_logon(
+            &self,
+            support: Support,
+            flags: &mut LogonFlags,
+        ) -> Result<Arc<dyn TransportLogon>, HResult> {
+            let inner = self.0.transport_logon(support, flags)?;
+            Ok(Arc::new(Logon(inner, Mutex::new(()))))
+        }
+    }
+
+    impl TransportLogon for Logon {
+        fn transport_notify(&self, f: &mut TransportNotifyFlags, d: Option<NotifyData>) -> HResult {
+            let _g = self.1.lock().unwrap_or_else(|p| p.into_inner());
+            self.0.transport_notify(f, d)
+        }
+        fn submit_message(
+            &self,
+            f: SubmitFlags,
+            m: &Message,
+            r: &MsgRefOut,
+            p: &mut u32,
+        ) -> HResult {
+            let _g = self.1.lock().unwrap_or_else(|p| p.into_inner());
+            self.0.submit_message(f, m, r, p)
+        }
+        fn end_message(&self, r: u32, f: &mut EndMessageFlags) -> HResult {
+            self.0.end_message(r, f)
+        }
+        fn start_message(&self, f: StartMessageFlags, m: &Message, r: &MsgRefOut) -> HResult {
+            self.0.start_message(f, m, r)
+        }
+        fn poll(&self, n: &mut u32) -> HResult {
+            self.0.poll(n)
+        }
+        fn flush_queues(&self, f: FlushFlags) -> HResult {
+            self.0.flush_queues(f)
+        }
+        fn transport_logoff(&self, f: LogoffFlags) -> HResult {
+            self.0.transport_logoff(f)
+        }
+    }
+}
+
+#[test]
+fn loom_watchdog_reports_a_provider_blocked_on_a_lock_loom_cannot_see() {
+    let sc = races::by_name("cancel_races_submit_and_end").expect("scenario");
+    let opts = LoomOptions {
+        watchdog: Some(std::time::Duration::from_secs(2)),
+        ..LoomOptions::default()
+    };
+    let r = races::run(sc, std_lock::factory, &opts);
+    eprintln!("{} ({:.1} s)", r.summary(), r.seconds);
+    assert_eq!(r.verdict, LoomVerdict::Violated, "{}", r.summary());
+    let f = r.failure.as_ref().expect("a failure");
+    assert_eq!(f.rule, "TN-27", "{}", f.message);
+    assert!(
+        f.message.contains("no progress for 2000 ms"),
+        "{}",
+        f.message
+    );
+    assert!(!f.events.is_empty(), "the trace so far");
+}

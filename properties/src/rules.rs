@@ -111,6 +111,7 @@ crate::rule_set! {
     Idle3 = "IDLE-3",
     Fq1 = "FQ-1",
     Fq2 = "FQ-2",
+    Fq4 = "FQ-4",
     Fq5 = "FQ-5",
     Fq6 = "FQ-6",
     Fq7 = "FQ-7",

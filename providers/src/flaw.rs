@@ -255,9 +255,7 @@ impl Flaw {
                 "loopback whose FlushQueues announces deferred mail only while the wire is up"
             }
             Flaw::NoMessageClass => "loopback that stores inbound mail without PR_MESSAGE_CLASS",
-            Flaw::NoReadyToSend => {
-                "loopback that comes back online without NOTIFY_READYTOSEND"
-            }
+            Flaw::NoReadyToSend => "loopback that comes back online without NOTIFY_READYTOSEND",
             Flaw::NoConfigNotify => {
                 "loopback whose ValidateState(CONFIG_CHANGED) never says NOTIFY_CONFIG_CHANGE"
             }

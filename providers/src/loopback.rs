@@ -35,8 +35,8 @@ use xpcheck_properties::vocab::{
     SubmitFlags, TransportNotifyFlags as F, ValidateStateFlags as V,
 };
 use xpcheck_sim::api::{
-    Message, MsgRefOut, Props, StatusObject, StatusRow, Support, TransportLogon,
-    TransportProvider, Wire, WireMessage,
+    Message, MsgRefOut, Props, StatusObject, StatusRow, Support, TransportLogon, TransportProvider,
+    Wire, WireMessage,
 };
 use xpcheck_sim::explore::ExplorableLogon;
 use xpcheck_sim::sync::thread::ThreadId;
@@ -509,7 +509,9 @@ impl LoopbackLogon {
         if flags.contains(V::ABORT_XP_HEADER_OPERATION) {
             update = update.status_string("Offline").remote_validate_ok(true); // VS-8
         } else if flags.intersects(V::REFRESH_XP_HEADER_CACHE | V::PROCESS_XP_HEADER_CACHE) {
-            update = update.status_string("Headers refreshed").remote_validate_ok(false); // VS-10
+            update = update
+                .status_string("Headers refreshed")
+                .remote_validate_ok(false); // VS-10
         }
         self.support
             .modify_status_row_with(StatusRowFlags::STATUSROW_UPDATE, update);
@@ -519,7 +521,8 @@ impl LoopbackLogon {
         }
         if flags.contains(V::CONFIG_CHANGED) && !self.has(Flaw::NoConfigNotify) {
             self.support
-                .spooler_notify(SpoolerNotifyFlags::NOTIFY_CONFIG_CHANGE, None); // VS-11
+                .spooler_notify(SpoolerNotifyFlags::NOTIFY_CONFIG_CHANGE, None);
+            // VS-11
         }
         if owned {
             self.leave();

@@ -15,9 +15,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use crate::chooser::Chooser;
 use xpcheck_model::provider::notify_data;
-use xpcheck_model::spooler::{
-    out_id, permitted, provider_moves, LogonView, Spooler, SpoolerMove,
-};
+use xpcheck_model::spooler::{out_id, permitted, provider_moves, LogonView, Spooler, SpoolerMove};
 use xpcheck_model::state::Call;
 use xpcheck_model::Config;
 use xpcheck_properties::event::{Body, Event, Method, MsgId, Released, Thread, Word};
@@ -171,8 +169,13 @@ pub(crate) struct State {
     pub(crate) foreign_slots: u8,
 }
 
+/// The exhaustive explorer's injection pick that answers the `at`-th callback, if it is
+/// SpoolerYield, with MAPI_W_CANCEL_MESSAGE instead of injecting a notification (YLD-4).
+pub(crate) const YIELD_CANCEL_PICK: u8 = u8::MAX;
+
 /// The exhaustive explorer's injection: inside the `at`-th callback of the step, the `pick`-th
-/// notification (or AbortSubmit) the conforming spooler allows at that moment, if there is one.
+/// notification (or AbortSubmit) the conforming spooler allows at that moment, if there is one;
+/// or, for [`YIELD_CANCEL_PICK`], SpoolerYield's cancel answer.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct InjectPlan {
     pub(crate) at: u32,
@@ -690,7 +693,14 @@ impl Harness {
             let mut st = self.lock();
             let may = st.opts.config.yield_cancel && st.slot(logon).spooler.yield_cancels > 0;
             let per = st.opts.yield_cancel_per_mille;
-            let result = if may && Self::chance(&mut st, per) {
+            let planned = st
+                .plan
+                .map(|p| p.pick == YIELD_CANCEL_PICK && p.at == p.seen);
+            let cancel = match planned {
+                Some(planned) => planned,
+                None => Self::chance(&mut st, per),
+            };
+            let result = if may && cancel {
                 HResult::MAPI_W_CANCEL_MESSAGE
             } else {
                 HResult::S_OK
@@ -1107,10 +1117,7 @@ impl Harness {
                 self.arm(RefSource::Value(r));
                 let mut flags = EndMessageFlags::empty();
                 let hr = l.end_message(r, &mut flags);
-                self.end(
-                    logon,
-                    Body::ret_flags(Method::EndMessage, hr, flags.raw()),
-                );
+                self.end(logon, Body::ret_flags(Method::EndMessage, hr, flags.raw()));
             }
             Call::Start { .. } => {
                 let id = {

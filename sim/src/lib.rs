@@ -25,6 +25,7 @@ pub mod races;
 #[cfg_attr(docsrs, doc(cfg(feature = "proptest")))]
 pub mod script;
 pub mod seeds;
+pub mod stuck;
 pub mod sync;
 pub mod wire;
 

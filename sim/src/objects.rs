@@ -7,8 +7,7 @@ use std::sync::Arc;
 
 use xpcheck_properties::event::{Body, MsgId, Word};
 use xpcheck_properties::vocab::{
-    FlagWord, HResult, ResourceMethods, RowColumns, SpoolerNotifyFlags, StatusCode,
-    StatusRowFlags,
+    FlagWord, HResult, ResourceMethods, RowColumns, SpoolerNotifyFlags, StatusCode, StatusRowFlags,
 };
 
 use crate::harness::Harness;
@@ -90,7 +89,10 @@ impl StatusRow {
     pub fn columns(&self) -> RowColumns {
         let mut c = RowColumns::PR_STATUS_CODE;
         c.set(RowColumns::PR_DISPLAY_NAME, self.display_name.is_some());
-        c.set(RowColumns::PR_RESOURCE_METHODS, self.resource_methods.is_some());
+        c.set(
+            RowColumns::PR_RESOURCE_METHODS,
+            self.resource_methods.is_some(),
+        );
         c.set(RowColumns::PR_STATUS_STRING, self.status_string.is_some());
         c.set(
             RowColumns::PR_REMOTE_VALIDATE_OK,
@@ -251,14 +253,17 @@ impl Message {
         to_taken_recipients: bool,
     ) -> HResult {
         let nontransmittable = with_nontransmittable && self.nontransmittable;
-        self.h.callback(self.logon, Body::Transmit {
-            msg: self.id,
-            nontransmittable,
-            taken: to_taken_recipients && self.taken,
-            had_nontransmittable: self.nontransmittable,
-            had_taken: self.taken,
-            result: HResult::S_OK,
-        });
+        self.h.callback(
+            self.logon,
+            Body::Transmit {
+                msg: self.id,
+                nontransmittable,
+                taken: to_taken_recipients && self.taken,
+                had_nontransmittable: self.nontransmittable,
+                had_taken: self.taken,
+                result: HResult::S_OK,
+            },
+        );
         wire.send(crate::wire::WireMessage {
             content: self.id.0,
             nontransmittable,
@@ -268,57 +273,73 @@ impl Message {
 
     /// Read message data (the outbound transfer, SUB-4).
     pub fn read(&self) -> HResult {
-        self.h.callback(self.logon, Body::MessageRead {
-            msg: self.id,
-            result: HResult::S_OK,
-        });
+        self.h.callback(
+            self.logon,
+            Body::MessageRead {
+                msg: self.id,
+                result: HResult::S_OK,
+            },
+        );
         HResult::S_OK
     }
 
     /// `SetProps` (SM-8, SM-9).
     pub fn set_props(&self, p: Props) -> HResult {
-        self.h.callback(self.logon, Body::MessageWrite {
-            msg: self.id,
-            content: p.content,
-            nontransmittable: p.nontransmittable,
-            entry_id: p.entry_id,
-            message_class: Some(p.message_class),
-            result: HResult::S_OK,
-        });
+        self.h.callback(
+            self.logon,
+            Body::MessageWrite {
+                msg: self.id,
+                content: p.content,
+                nontransmittable: p.nontransmittable,
+                entry_id: p.entry_id,
+                message_class: Some(p.message_class),
+                result: HResult::S_OK,
+            },
+        );
         HResult::S_OK
     }
 
     /// `ModifyRecipients`; `complete`: every recipient has its addressing properties (SM-7).
     pub fn modify_recipients(&self, complete: bool) -> HResult {
-        self.h.callback(self.logon, Body::MessageRecipients {
-            msg: self.id,
-            complete,
-            result: HResult::S_OK,
-        });
+        self.h.callback(
+            self.logon,
+            Body::MessageRecipients {
+                msg: self.id,
+                complete,
+                result: HResult::S_OK,
+            },
+        );
         HResult::S_OK
     }
 
     /// Set PR_RESPONSIBILITY TRUE on the recipients handled (SUB-12).
     pub fn set_responsibility(&self) -> HResult {
-        self.h.callback(self.logon, Body::SetResponsibility {
-            msg: self.id,
-            result: HResult::S_OK,
-        });
+        self.h.callback(
+            self.logon,
+            Body::SetResponsibility {
+                msg: self.id,
+                result: HResult::S_OK,
+            },
+        );
         HResult::S_OK
     }
 
     /// `SaveChanges` (SM-10).
     pub fn save_changes(&self) -> HResult {
-        self.h.callback(self.logon, Body::SaveChanges {
-            msg: self.id,
-            result: HResult::S_OK,
-        });
+        self.h.callback(
+            self.logon,
+            Body::SaveChanges {
+                msg: self.id,
+                result: HResult::S_OK,
+            },
+        );
         HResult::S_OK
     }
 
     /// `Release` (SM-11: never on StartMessage's lpMessage).
     pub fn release(&self) {
-        self.h.callback(self.logon, Body::MessageRelease { msg: self.id });
+        self.h
+            .callback(self.logon, Body::MessageRelease { msg: self.id });
     }
 }
 

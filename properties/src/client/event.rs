@@ -1,6 +1,7 @@
 //! Client-side events: what a MAPI client (application or Windows service) and the MAPI
 //! session layer do — MAPIInitialize / MAPIUninitialize, MAPILogonEx and its logon mutex,
-//! dialogs, provider start-up, the status table, the hidden notification window, posted and
+//! dialogs, provider start-up, GetStatusTable and the status table, the hidden notification
+//! window, posted and
 //! delivered notifications, HrDispatchNotifications, message pumps and waits.
 //!
 //! A [`ClientEvent`] is written in the same JSON Lines format as a transport
@@ -54,6 +55,8 @@ pub enum ClientCall {
     MapiLogonEx,
     /// `HrDispatchNotifications` (NOTIF-3).
     HrDispatchNotifications,
+    /// `IMAPISession::GetStatusTable` (STAT-9).
+    GetStatusTable,
 }
 
 /// The kind of a posted notification.
@@ -181,6 +184,14 @@ pub enum ClientBody {
     },
     /// `IMAPISession::Logoff` (LOGON-18: only by a client that received the session).
     Logoff {
+        /// The session.
+        session: u8,
+    },
+    /// `IMAPISession::GetStatusTable(ulFlags, &lpTable)` on a session (STAT-9); it ends with a
+    /// [`ClientBody::MapiReturn`] of [`ClientCall::GetStatusTable`]. For a client logged on
+    /// without `MAPI_NO_MAIL`, MAPI returns only once the spooler has started the session's
+    /// transports ([`ProviderKind::Transport`]).
+    GetStatusTable {
         /// The session.
         session: u8,
     },

@@ -1,5 +1,6 @@
 //! The client side of the contract: `MAPIInitialize` / `MAPIUninitialize`, `MAPILogonEx`,
-//! Windows services and notification dispatch (SPEC.md §2.LOGON, §2.INIT, §2.SVC, §2.NOTIF).
+//! `IMAPISession::GetStatusTable`, Windows services and notification dispatch (SPEC.md
+//! §2.LOGON, §2.INIT, §2.SVC, §2.NOTIF, STAT-9).
 //!
 //! * [`event`]: client events ([`ClientEvent`], JSON Lines `"v": 1`, tags disjoint from the
 //!   transport events so one trace may mix both);

@@ -146,7 +146,7 @@ fn shape(ev: &Event) -> Shape {
         Body::Transmit { .. } => Shape::Call(Lane::Provider, Lane::Wire),
         Body::MailArrived { .. } => Shape::At(Lane::Wire),
         Body::TimePasses { .. } => Shape::At(Lane::Spooler),
-        Body::AbortSubmit { .. } => Shape::At(Lane::Client),
+        Body::AbortSubmit { .. } | Body::SpoolerStatusFlush { .. } => Shape::At(Lane::Client),
         // Calls were handled above.
         _ => Shape::At(caller),
     }

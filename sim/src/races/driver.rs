@@ -10,7 +10,7 @@ use xpcheck_model::state::Call;
 use xpcheck_model::{Behaviour, Config, Scenario as ModelScenario};
 use xpcheck_properties::event::{Body, Event, Method, NotifyData, Thread};
 use xpcheck_properties::judge::session::OutPhase;
-use xpcheck_properties::judge::{Blame, Finding, Severity};
+use xpcheck_properties::judge::Severity;
 use xpcheck_properties::rules::Rid;
 use xpcheck_properties::vocab::{FlagWord, TransportNotifyFlags as F};
 
@@ -42,6 +42,11 @@ pub struct LoomOptions {
     pub wait_faults: bool,
     /// Deny warnings (`--strict`): a situation SPEC grades "warn" fails the scenario too.
     pub strict: bool,
+    /// Watchdog: loom runs on a thread of its own, and when it makes no progress (no new event,
+    /// no new execution) for this long — a provider blocked outside the facade, e.g. on a std
+    /// lock, which loom cannot see — the run ends with a TN-27 / TN-19 failure carrying the
+    /// trace so far (`None`: no watchdog). Wall-clock time only decides when to give up.
+    pub watchdog: Option<Duration>,
 }
 
 impl Default for LoomOptions {
@@ -53,6 +58,7 @@ impl Default for LoomOptions {
             max_branches: 10_000,
             wait_faults: true,
             strict: false,
+            watchdog: Some(Duration::from_secs(10)),
         }
     }
 }
@@ -258,11 +264,38 @@ fn explore(
     b.max_duration = None;
     b.checkpoint_file = None;
     let (acc2, mirror2, opts2, factory) = (acc.clone(), mirror.clone(), *opts, factory.clone());
-    QUIET.with(|q| q.set(true));
-    let result = catch_unwind(AssertUnwindSafe(|| {
-        b.check(move || execute(scenario, &factory, &opts2, plan, &acc2, &mirror2, start))
-    }));
-    QUIET.with(|q| q.set(false));
+    let model = move || {
+        QUIET.with(|q| q.set(true));
+        let result = catch_unwind(AssertUnwindSafe(|| {
+            b.check(move || execute(scenario, &factory, &opts2, plan, &acc2, &mirror2, start))
+        }));
+        QUIET.with(|q| q.set(false));
+        result
+    };
+    let result = match opts.watchdog {
+        None => model(),
+        Some(budget) => match watched(model, budget, acc, mirror) {
+            Some(r) => r,
+            None => {
+                // No progress: loom's thread is abandoned, blocked where the provider stopped.
+                let events = peek(mirror);
+                let what = format!("Deadlock: no progress for {} ms", budget.as_millis());
+                let (rule, message) = crate::stuck::rule_and_message(&what, &events);
+                let findings = crate::stuck::finding(rule, &message, &events)
+                    .into_iter()
+                    .collect();
+                lock(acc).failure = Some(LoomFailure {
+                    rule,
+                    kind: FailureKind::Deadlock,
+                    message,
+                    plan,
+                    events,
+                    findings,
+                });
+                return false;
+            }
+        },
+    };
     let Err(payload) = result else {
         return true;
     };
@@ -291,34 +324,55 @@ fn explore(
     false
 }
 
-/// A provider that never came back: which rule, from the calls still open.
+/// The trace mirror now, without waiting on a thread that may be stuck holding it.
+fn peek(mirror: &StdMutex<Vec<Event>>) -> Vec<Event> {
+    match mirror.try_lock() {
+        Ok(m) => m.clone(),
+        Err(std::sync::TryLockError::Poisoned(p)) => p.into_inner().clone(),
+        Err(std::sync::TryLockError::WouldBlock) => Vec::new(),
+    }
+}
+
+/// Runs `model` on a thread of its own; `None` when neither the executions nor the events of
+/// the current one move for `budget`.
+fn watched<R: Send + 'static>(
+    model: impl FnOnce() -> R + Send + 'static,
+    budget: Duration,
+    acc: &StdMutex<Acc>,
+    mirror: &StdMutex<Vec<Event>>,
+) -> Option<R> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(model());
+    });
+    let progress = || {
+        let iterations = acc.try_lock().map_or(u64::MAX, |a| a.iterations);
+        let events = mirror.try_lock().map_or(usize::MAX, |m| m.len());
+        (iterations, events)
+    };
+    let (mut seen, mut since) = (progress(), Instant::now());
+    loop {
+        match rx.recv_timeout(Duration::from_millis(20)) {
+            Ok(r) => return Some(r),
+            Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => return None,
+            Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {}
+        }
+        let now = progress();
+        if now != seen {
+            (seen, since) = (now, Instant::now());
+        } else if since.elapsed() >= budget {
+            return None;
+        }
+    }
+}
+
+/// A provider that never came back: which rule, from the calls still open (`crate::stuck`).
 fn stuck(
     kind: FailureKind,
     text: Option<String>,
     plan: Option<Planned>,
     events: Vec<Event>,
 ) -> LoomFailure {
-    let mut open: Vec<(Thread, Method)> = Vec::new();
-    for e in &events {
-        match e.body {
-            Body::Return { .. } => {
-                if let Some(i) = open.iter().rposition(|(t, _)| *t == e.thread) {
-                    open.remove(i);
-                }
-            }
-            b => {
-                if let Some(m) = b.call_method() {
-                    open.push((e.thread, m));
-                }
-            }
-        }
-    }
-    let calls = open
-        .iter()
-        .map(|(t, m)| format!("{m:?} on {t:?}"))
-        .collect::<Vec<_>>()
-        .join(", ");
-    let notify_stuck = open.iter().any(|(_, m)| *m == Method::TransportNotify);
     let (rule, message) = match kind {
         FailureKind::Panic => (
             "panic",
@@ -327,31 +381,9 @@ fn stuck(
                 text.unwrap_or_else(|| "non-string panic payload".into())
             ),
         ),
-        _ if notify_stuck => (
-            "TN-27",
-            format!(
-                "{kind:?}: TransportNotify never returned (still open: {calls}); the provider's synchronisation with the other thread blocks it (TN-27, AMB-6 (c))"
-            ),
-        ),
-        _ => (
-            "TN-19",
-            format!(
-                "{kind:?}: an entry point never returned (still open: {calls}); it waits for something no later spooler call gives (TN-19, AMB-6 (c))"
-            ),
-        ),
+        _ => crate::stuck::rule_and_message(&format!("{kind:?}"), &events),
     };
-    // The finding sits on the last event before the threads stopped, so the failure renders
-    // like every other counterexample.
-    let findings = events
-        .last()
-        .map(|e| Finding {
-            rule,
-            seq: e.seq,
-            severity: Severity::Error,
-            graded: None,
-            blame: Blame::Provider,
-            message: message.clone(),
-        })
+    let findings = crate::stuck::finding(rule, &message, &events)
         .into_iter()
         .collect();
     LoomFailure {
@@ -388,6 +420,7 @@ fn execute(
         let over = match (opts.max_iterations, opts.max_duration) {
             (Some(m), _) if a.iterations > m => Some(Budget::Iterations(m)),
             (_, Some(d)) if start.elapsed() > d => Some(Budget::Time(d)),
+            _ if xpcheck_model::interrupt::requested() => Some(Budget::Interrupted),
             _ => None,
         };
         if let Some(budget) = over {

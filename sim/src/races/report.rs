@@ -46,6 +46,8 @@ pub enum Budget {
     Iterations(u64),
     /// [`LoomOptions::max_duration`](super::LoomOptions::max_duration) of wall-clock time.
     Time(std::time::Duration),
+    /// SIGINT / SIGTERM asked the run to stop (`xpcheck_model::interrupt`).
+    Interrupted,
 }
 
 impl Budget {
@@ -67,6 +69,9 @@ impl Budget {
                 super::driver::ENV_MAX_SECONDS,
                 super::driver::ENV_PREEMPTIONS
             ),
+            Budget::Interrupted => {
+                "an interrupt (SIGINT/SIGTERM) stopped the run; run it again to finish".into()
+            }
         }
     }
 }
