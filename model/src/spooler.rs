@@ -358,7 +358,11 @@ impl Spooler {
         // StartMessage on a signal inside the inbound window, or for an inbound flush whose bit
         // the row shows (FQ-13), after the outbound phase of a FlushQueues flush (FQ-9); none
         // after a store logoff (FLOW-15).
-        let by_signal = s.inbound && s.inb.signalled;
+        // LIFE-10: without LOGON_SP_POLL the signal must come from a NOTIFY_NEWMAIL (a message
+        // saved by a flush's StartMessage is no reason to look again once the flush ended).
+        let by_signal = s.inbound
+            && s.inb.signalled
+            && (s.caps.contains(LogonFlags::LOGON_SP_POLL) || s.track.newmail);
         let by_flush = s.flush[INBOUND].state == FlushState::On
             && !(s.duties.origin[INBOUND].is_flush_queues() && s.fq_cycle(OUTBOUND));
         let store_gone = wind_down.is_some_and(|w| w.inbound);
@@ -623,9 +627,12 @@ impl Spooler {
             Body::SpoolerYield { result, .. } if result == HResult::MAPI_W_CANCEL_MESSAGE => {
                 self.yield_cancels = self.yield_cancels.saturating_sub(1);
             }
-            Body::TimePasses { .. } => {
-                for q in &mut self.queue {
-                    if *q == Queue::Waiting {
+            Body::TimePasses { secs } => {
+                // SUB-7: a message waits until the whole delay the provider asked for passed
+                // (MAPI_E_WAIT's *lpulReturnParm may be longer than one step of time).
+                for (i, q) in self.queue.iter_mut().enumerate() {
+                    let left = session_before.out(out_id(i as u8)).map_or(0, |m| m.wait);
+                    if *q == Queue::Waiting && left <= secs {
                         *q = Queue::Queued;
                     }
                 }

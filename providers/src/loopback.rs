@@ -464,19 +464,21 @@ impl LoopbackLogon {
     /// threads land in the order they were computed (STAT-4).
     fn write_row(&self) {
         let (st, owned) = self.enter(false);
-        self.write_row_in(st);
+        self.write_row_in(st, false);
         if owned {
             self.leave();
         }
     }
 
-    /// Writes the row, the section already held (`st` locked on entry, released for the call).
-    fn write_row_in(&self, mut st: MutexGuard<'_, State>) {
+    /// Writes the row if it changed, or `always` (a direction's BEGIN/END is answered with a row
+    /// update even when an offline row already showed it, TN-6, TN-14, TN-22, TN-24), the section
+    /// already held (`st` locked on entry, released for the call).
+    fn write_row_in(&self, mut st: MutexGuard<'_, State>, always: bool) {
         let row = st.status(self.flaw);
         let changed = row != st.row;
         st.row = row;
         drop(st);
-        if changed {
+        if changed || always {
             self.support
                 .modify_status_row(StatusRowFlags::STATUSROW_UPDATE, row);
         }
@@ -636,7 +638,13 @@ impl TransportLogon for LoopbackLogon {
         }
         // The row update is a callback: the state lock is let go for it, the section is not
         // (TN-6, TN-14, TN-22, TN-24, TN-8, TN-23).
-        self.write_row_in(st);
+        let direction = f.intersects(
+            F::NOTIFY_BEGIN_INBOUND
+                | F::NOTIFY_END_INBOUND
+                | F::NOTIFY_BEGIN_OUTBOUND
+                | F::NOTIFY_END_OUTBOUND,
+        );
+        self.write_row_in(st, direction && !self.has(Flaw::NoStatusUpdate));
         if owned {
             self.leave();
         }

@@ -19,11 +19,12 @@ use std::sync::Arc;
 
 use xpcheck_properties::event::NotifyData;
 use xpcheck_properties::vocab::{
-    EndMessageFlags, FlushFlags, HResult, LogoffFlags, LogonFlags, SpoolerNotifyFlags,
-    StartMessageFlags, StatusCode as St, StatusRowFlags, SubmitFlags, TransportNotifyFlags as F,
+    EndMessageFlags, FlushFlags, HResult, LogoffFlags, LogonFlags, ResourceMethods,
+    SpoolerNotifyFlags, StartMessageFlags, StatusCode as St, StatusRowFlags, SubmitFlags,
+    TransportNotifyFlags as F,
 };
 use xpcheck_sim::api::{
-    Message, MsgRefOut, Props, Support, TransportLogon, TransportProvider, Wire,
+    Message, MsgRefOut, Props, StatusRow, Support, TransportLogon, TransportProvider, Wire,
 };
 use xpcheck_sim::sync::thread::{self, JoinHandle};
 use xpcheck_sim::sync::{Condvar, Mutex, MutexGuard, Section};
@@ -78,7 +79,14 @@ impl TransportProvider for Relay {
         support: Support,
         flags: &mut LogonFlags,
     ) -> Result<Arc<dyn TransportLogon>, HResult> {
-        support.modify_status_row(StatusRowFlags::empty(), St::STATUS_AVAILABLE); // STAT-1
+        // STAT-1, STAT-7: the row with its display name and the status-object methods we
+        // answer: none (the default status object answers MAPI_E_NO_SUPPORT, STAT-11).
+        support.modify_status_row_with(
+            StatusRowFlags::empty(),
+            StatusRow::new(St::STATUS_AVAILABLE)
+                .display_name("Relay")
+                .resource_methods(ResourceMethods::empty()),
+        );
         *flags = LogonFlags::empty(); // NOTIFY_NEWMAIL instead of Poll (LIFE-10)
         let shared = Arc::new(Shared {
             support,
@@ -289,7 +297,8 @@ impl TransportLogon for RelayLogon {
         let delivered = sh.step(r, || {
             msg.set_props(Props {
                 content: Some(m.content),
-                ..Props::default() // transmittable properties only (SM-8)
+                message_class: true, // IPM.Note (FLOW-14)
+                ..Props::default()   // transmittable properties only (SM-8)
             });
         }) && sh.step(r, || {
             msg.modify_recipients(true);
