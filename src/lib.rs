@@ -60,8 +60,8 @@ pub use xpcheck_sim::sync;
 pub use xpcheck_sim::races as loom;
 
 /// Everything a provider and its conformance tests need, in one `use xpcheck::prelude::*;`: the
-/// provider interface (`TransportProvider`, `TransportLogon`, `Support`, `Message`,
-/// `MsgRefOut`, `Wire`, `ProviderFactory`), the MAPI vocabulary (every flag word, `HResult`,
+/// provider interface (`TransportProvider`, `TransportLogon`, `StatusObject`, `Support`,
+/// `StatusRow`, `Message`, `MsgRefOut`, `Wire`, `ProviderFactory`), the MAPI vocabulary (every flag word, `HResult`,
 /// `NotifyData`, `MsgId`), the synchronisation facade (`Mutex`, `Condvar`, `Section`: std
 /// normally, loom under `--cfg xpcheck_loom`), exhaustive exploration
 /// (`ExplorableLogon`, `LogonFactory`) and the [`conformance`] entry points.
@@ -70,12 +70,12 @@ pub mod prelude {
     pub use xpcheck_properties::event::{MsgId, NotifyData};
     pub use xpcheck_properties::vocab::{
         EndMessageFlags, FlagWord, FlushFlags, HResult, IdleFlags, LogoffFlags, LogonFlags,
-        SpoolerNotifyFlags, StartMessageFlags, StatusCode, StatusRowFlags, SubmitFlags,
-        TransportNotifyFlags, ValidateStateFlags,
+        ResourceMethods, SpoolerNotifyFlags, StartMessageFlags, StatusCode, StatusRowFlags,
+        SubmitFlags, TransportNotifyFlags, ValidateStateFlags,
     };
     pub use xpcheck_sim::api::{
-        Message, MsgRefOut, Props, ProviderFactory, ProviderFn, Support, TransportLogon,
-        TransportProvider, Wire, WireMessage,
+        Message, MsgRefOut, Props, ProviderFactory, ProviderFn, StatusObject, StatusRow, Support,
+        TransportLogon, TransportProvider, Wire, WireMessage,
     };
     pub use xpcheck_sim::explore::{ExplorableLogon, LogonFactory};
     pub use xpcheck_sim::sync::{Condvar, Mutex, MutexGuard, Section, SectionGuard};

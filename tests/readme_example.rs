@@ -31,9 +31,13 @@ struct Logon {
     state: Mutex<State>,
 }
 
-/// TransportLogon: create the status row (STAT-1), ask for no Poll and no Idle (LIFE-10).
+/// TransportLogon: create the status row with its name and the status-object methods we
+/// support, none (STAT-1, STAT-7, STAT-11); ask for no Poll and no Idle (LIFE-10).
 fn logon(support: Support, wire: Wire, flags: &mut LogonFlags) -> Result<Logon, HResult> {
-    support.modify_status_row(StatusRowFlags::empty(), StatusCode::STATUS_AVAILABLE);
+    let row = StatusRow::new(StatusCode::STATUS_AVAILABLE)
+        .display_name("Send-only")
+        .resource_methods(ResourceMethods::empty());
+    support.modify_status_row_with(StatusRowFlags::empty(), row);
     *flags = LogonFlags::empty();
     let (row, last_ref) = (StatusCode::STATUS_AVAILABLE, 1);
     Ok(Logon::new(
