@@ -745,12 +745,14 @@ impl TransportLogon for LoopbackLogon {
     }
 
     fn flush_queues(&self, flags: FlushFlags) -> HResult {
+        // FQ-2: the flush bits first, so a phase the spooler ends inside one of our callbacks
+        // leaves the other one showing (FQ-10).
+        self.set_flush(flags);
         if flags.contains(FlushFlags::FLUSH_UPLOAD) {
-            // FQ-7: every deferred message is announced before the upload (we connect for it).
+            // FQ-7: every deferred message is announced for the upload (we connect for it).
             let connect = !self.has(Flaw::DeferredUnannounced);
             self.announce_deferred(connect);
         }
-        self.set_flush(flags); // FQ-2: set the flush bits, then return S_OK
         HResult::S_OK
     }
 
