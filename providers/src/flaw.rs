@@ -179,8 +179,9 @@ impl Flaw {
     /// Engines that catch it (see [`crate::Builtin::engines`]): the four concurrency flaws
     /// need the spooler's notify thread to run *between* two of the provider's own steps, which
     /// the single-threaded simulator never does; the loom scenarios race message traffic only
-    /// (no Idle, ValidateState, status object or FlushQueues with deferred mail); exhaustive
-    /// exploration keeps the wire online (no deferral).
+    /// (no Idle, ValidateState, status object or FlushQueues with deferred mail), and so does the
+    /// default exhaustive exploration (`conformance::explore_options`: traffic, flushes, one
+    /// outage), whose state space stays small enough to finish.
     pub const fn engines(self) -> &'static [&'static str] {
         match self {
             Flaw::PerLogonCancel | Flaw::CheckThenAct | Flaw::LostWakeup | Flaw::GiveUpWaiting => {
@@ -190,8 +191,8 @@ impl Flaw {
             | Flaw::VsAcceptsUnknown
             | Flaw::NoStatusObject
             | Flaw::NoReadyToSend
-            | Flaw::NoConfigNotify => &["sim", "explore"],
-            Flaw::DeferredUnannounced => &["sim"],
+            | Flaw::NoConfigNotify
+            | Flaw::DeferredUnannounced => &["sim"],
             _ => &["sim", "explore", "loom"],
         }
     }
