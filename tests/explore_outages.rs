@@ -138,7 +138,10 @@ impl ExplorableLogon for Deaf {
 }
 
 fn deaf(support: Support, wire: Wire, flags: &mut LogonFlags) -> Result<Deaf, HResult> {
-    support.modify_status_row(StatusRowFlags::empty(), StatusCode::STATUS_AVAILABLE);
+    let row = StatusRow::new(StatusCode::STATUS_AVAILABLE)
+        .display_name("Deaf")
+        .resource_methods(ResourceMethods::empty()); // STAT-7
+    support.modify_status_row_with(StatusRowFlags::empty(), row);
     *flags = LogonFlags::empty();
     Ok(Deaf(support, wire))
 }
