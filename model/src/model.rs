@@ -120,6 +120,13 @@ pub struct XpModel {
     pub per_rule_properties: bool,
     /// Check counters.
     pub counters: Arc<Counters>,
+    /// Symmetry reduction in place: every next state is put in canonical form
+    /// ([`canonicalize`]) before the checker sees it. Used by the exhaustive DFS of
+    /// [`crate::check::check`], which needs verdicts and counts, not paths: it saves stateright's
+    /// `symmetry_fn` a clone and a second fingerprint per generated state. Paths (BFS
+    /// counterexamples, the Explorer, [`crate::check::replay`]) keep it off, so their events
+    /// name messages consistently.
+    pub canonical: bool,
 }
 
 struct ModelSink<'a> {
@@ -173,6 +180,7 @@ impl XpModel {
             cfg,
             per_rule_properties: true,
             counters: Arc::new(Counters::new()),
+            canonical: false,
         }
     }
 
@@ -239,7 +247,7 @@ impl XpModel {
                     ls.provider.touch_due = None;
                 }
                 bodies.push(call_body(ls, call));
-                if provider::atomic(call) {
+                if provider::atomic(cfg, call) {
                     provider::call_atomic(ls, cfg, call, &mut bodies);
                 } else {
                     let mut run = Run {
@@ -560,8 +568,13 @@ impl Model for XpModel {
         let mut s = last.clone();
         let mut events = Vec::with_capacity(4);
         let mut seq = 0;
-        self.perform(&mut s, action, &mut events, &mut seq)
-            .then_some(s)
+        if !self.perform(&mut s, action, &mut events, &mut seq) {
+            return None;
+        }
+        if self.canonical {
+            canonicalize(&mut s);
+        }
+        Some(s)
     }
 
     fn properties(&self) -> Vec<Property<Self>> {
@@ -610,10 +623,15 @@ impl Model for XpModel {
 /// put in a canonical order (sorted by everything known about them) and renamed accordingly.
 pub fn representative(state: &State) -> State {
     let mut s = state.clone();
-    for ls in &mut s.logons {
+    canonicalize(&mut s);
+    s
+}
+
+/// Puts `state` in the canonical form [`representative`] returns, in place.
+pub fn canonicalize(state: &mut State) {
+    for ls in &mut state.logons {
         canonical_outbound(ls);
     }
-    s
 }
 
 fn canonical_outbound(ls: &mut LogonState) {
@@ -637,6 +655,7 @@ fn canonical_outbound(ls: &mut LogonState) {
             u32,
             u8,
         )>,
+        Option<(bool, bool, u8)>,
     );
     let mut keys: [(Key, usize); MAX_MESSAGES] = std::array::from_fn(|i| {
         let slot = i as u8;
@@ -660,6 +679,11 @@ fn canonical_outbound(ls: &mut LogonState) {
                 m.ended as u8,
             )
         });
+        let sub = ls
+            .judge
+            .status_flow
+            .sub(out_id(slot))
+            .map(|m| (m.transmitted, m.responsible, m.reports));
         let p = &ls.provider;
         (
             (
@@ -669,6 +693,7 @@ fn canonical_outbound(ls: &mut LogonState) {
                 p.out_ref[i],
                 p.out_cancel[i],
                 rec,
+                sub,
             ),
             i,
         )

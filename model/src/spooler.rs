@@ -50,7 +50,8 @@ pub fn out_id(slot: u8) -> MsgId {
 }
 
 /// Whether the message in outbound `slot` carries nontransmittable properties and a recipient
-/// another transport already took (SUB-11, SUB-12): the second one does, in every engine.
+/// another transport already took (SUB-11, SUB-12) in the simulator: the second one does. The
+/// model, whose symmetry reduction needs interchangeable messages, gives every message both.
 pub fn has_content_to_hold_back(slot: u8) -> bool {
     slot == 1
 }
@@ -72,15 +73,14 @@ pub const VS_UNDEFINED: u32 = 0x0000_0100;
 /// The flags of IXPLogon::ValidateState the spooler tries, in order, when `Config::validate`
 /// (VS-1, VS-2, VS-5..VS-12): each flag SPEC names for transports, FORCE_XP_DISCONNECT before
 /// FORCE_XP_CONNECT and ABORT_XP_HEADER_OPERATION before REFRESH_XP_HEADER_CACHE so the provider
-/// goes offline and comes back (SPN-9), and an undefined bit (VS-6).
-pub const VS_SCRIPT: [u32; 8] = [
-    V::SUPPRESS_UI.bits(),
-    V::CONFIG_CHANGED.bits(),
+/// goes offline and comes back (SPN-9), SUPPRESS_UI with two of them (VS-12), and an undefined
+/// bit (VS-6).
+pub const VS_SCRIPT: [u32; 6] = [
+    V::CONFIG_CHANGED.bits() | V::SUPPRESS_UI.bits(),
     V::FORCE_XP_DISCONNECT.bits(),
     V::FORCE_XP_CONNECT.bits(),
     V::ABORT_XP_HEADER_OPERATION.bits() | V::SUPPRESS_UI.bits(),
-    V::REFRESH_XP_HEADER_CACHE.bits(),
-    V::PROCESS_XP_HEADER_CACHE.bits(),
+    V::REFRESH_XP_HEADER_CACHE.bits() | V::PROCESS_XP_HEADER_CACHE.bits(),
     VS_UNDEFINED,
 ];
 
@@ -293,6 +293,19 @@ impl Spooler {
             // After NOTIFY_CRITICAL_ERROR nothing but TransportLogoff (SPN-7).
             Life::Critical if main_idle && notify_idle && client_idle => {
                 out.push(SpoolerMove::Main(Call::Logoff { flags: 0 }))
+            }
+            // The user cancels a message that TransportLogoff(LOGOFF_HURRY) abandons, racing the
+            // logoff: the provider may already have invalidated its logon (LIFE-29, LIFE-36).
+            Life::LoggingOff if notify_idle && cfg.lifecycle => {
+                for m in s.out.iter().filter(|m| m.phase == OutPhase::Accepted) {
+                    if m.cancel == Cancel::None {
+                        out.push(SpoolerMove::Notify(Call::Notify {
+                            flags: F::NOTIFY_CANCEL_MESSAGE.raw(),
+                            slot: slot_of(m.id),
+                            msg_ref: m.msg_ref,
+                        }));
+                    }
+                }
             }
             Life::Active => {
                 if main_idle {

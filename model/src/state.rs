@@ -262,3 +262,4 @@ pub enum Job {
     /// Change the status row after TransportLogoff returned (faulty, LIFE-29).
     RowAfterLogoff,
 }
+
