@@ -100,6 +100,9 @@ pub fn run_check(
     let mut sometimes: Vec<(&'static str, bool)> = Vec::new();
     let mut counterexamples = Vec::new();
     for (s, cfg) in configs {
+        if xpcheck_model::interrupt::requested() {
+            break; // the scenarios not started stay out of the figures; the verdict says incomplete
+        }
         progress(s, &cfg);
         let o: Outcome = check(cfg, req.options);
         tally.add_counts(&o.checks, &o.warnings);
@@ -133,7 +136,31 @@ pub fn run_check(
             complete: o.complete,
         });
     }
+    let interrupted = xpcheck_model::interrupt::requested();
+    // Scenarios an interrupt kept from starting (the loop runs them in order) are listed, not
+    // complete: no rule can pass.
+    for &sc in req.scenarios.iter().skip(scenarios.len()) {
+        let cfg = req.config(sc)?;
+        scenarios.push(ScenarioStats {
+            name: sc.name(),
+            outbound: cfg.outbound,
+            inbound: cfg.inbound,
+            logons: cfg.logons,
+            unique: 0,
+            states: 0,
+            depth: 0,
+            seconds: 0.0,
+            complete: false,
+        });
+    }
     let mut report = Report::explored("check", req.behaviour.name(), &tally, scenarios);
+    if interrupted {
+        report.notes.retain(|n| !n.starts_with("a bound"));
+        report.notes.push(
+            "interrupted (SIGINT / SIGTERM): the exploration stopped early; no rule can pass"
+                .into(),
+        );
+    }
     report.breaks = req.behaviour.breaks().to_vec();
     for (name, hit) in sometimes {
         report.reach(name, hit);

@@ -117,6 +117,21 @@ pub fn rules_text(unchecked_only: bool) -> String {
     out
 }
 
+/// The situations SPEC grades "warn", as the Markdown table the README shows (a test keeps the
+/// README equal to it): rules, situation, and the AMB note or §5 cell that grades it.
+pub fn warnings_markdown() -> String {
+    let mut out = String::from("| rules | situation | graded by |\n|---|---|---|\n");
+    for g in xpcheck_properties::grading::Graded::ALL {
+        out += &format!(
+            "| {} | {} | {} |\n",
+            g.rules().join(", "),
+            g.situation(),
+            g.source().replace('"', "")
+        );
+    }
+    out
+}
+
 /// One built-in provider.
 #[derive(Serialize)]
 pub struct ProviderRow {

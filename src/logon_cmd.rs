@@ -45,9 +45,13 @@ impl LogonRequest {
         password: bool,
         service: bool,
     ) -> Result<LogonRequest, String> {
-        let flags = MapiLogonFlags::parse(flags).map_err(|e| format!("--flags: {e}"))?;
+        let flags = MapiLogonFlags::parse(no_negative(flags, "--flags")?)
+            .map_err(|e| format!("--flags: {e}"))?;
         let init_flags = init_flags
-            .map(|t| MapiInitFlags::parse(t).map_err(|e| format!("--init-flags: {e}")))
+            .map(|t| {
+                MapiInitFlags::parse(no_negative(t, "--init-flags")?)
+                    .map_err(|e| format!("--init-flags: {e}"))
+            })
             .transpose()?;
         Ok(LogonRequest {
             flags,
@@ -56,6 +60,17 @@ impl LogonRequest {
             service,
             init_flags,
         })
+    }
+}
+
+/// A flag word on the command line is MAPI names or numbers 0..=0xFFFFFFFF; a negative number
+/// (which a trace may carry as a signed HRESULT) is not a flag word here.
+fn no_negative<'a>(text: &'a str, option: &str) -> Result<&'a str, String> {
+    match text.split('|').map(str::trim).find(|p| p.starts_with('-')) {
+        Some(p) => Err(format!(
+            "{option}: {p} is negative; flags are MAPI names or numbers 0..=0xFFFFFFFF, separated by |"
+        )),
+        None => Ok(text),
     }
 }
 

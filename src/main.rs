@@ -5,12 +5,13 @@
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use stateright::{Checker, Model};
+use stateright::Model;
 use xpcheck::check_run::{run_check, CheckRequest};
 use xpcheck::listing;
 use xpcheck::model::check::CheckOptions;
 use xpcheck::model::model::XpModel;
 use xpcheck::model::{Behaviour, Scenario};
+use xpcheck::output;
 use xpcheck::progress::Progress;
 use xpcheck::report;
 
@@ -46,24 +47,33 @@ enum Command {
     Check(CheckArgs),
     /// What MAPI does with one MAPILogonEx call, and which client rules it breaks.
     Logon(LogonArgs),
-    /// The stateright Explorer web UI, bound to 127.0.0.1.
+    /// The stateright Explorer web UI of the model, bound to 127.0.0.1: one scenario at a time,
+    /// actions and steps in MAPI words. (The exhaustive check of a provider's real code is
+    /// another engine: `xpcheck::conformance::exhaustive`.)
+    #[command(mut_arg("scenario", |a| a.help(
+        "The scenario to serve: standard (default), yield, flush or faults"
+    )))]
     Explore {
         #[command(flatten)]
         model: ModelArgs,
-        /// Port on 127.0.0.1.
-        #[arg(long, default_value_t = 3000)]
+        /// Port on 127.0.0.1, 0..=65535 (0: any free port; the address is printed on stderr).
+        #[arg(long, default_value_t = 3000, allow_negative_numbers = true,
+              value_parser = clap::value_parser!(u16).range(0..=65535))]
         port: u16,
     },
     /// Simulator benchmark: events/s, seeds/s, seeds and seconds to first detection.
     BenchSim {
-        /// Seeds per loopback run.
-        #[arg(long, default_value_t = 10_000)]
+        /// Seeds per loopback run, 1..=1000000000.
+        #[arg(long, default_value_t = 10_000, allow_negative_numbers = true,
+              value_parser = clap::value_parser!(u64).range(1..=1_000_000_000))]
         seeds: u64,
-        /// Loopback runs (median).
-        #[arg(long, default_value_t = 3)]
-        runs: usize,
-        /// Disjoint seed windows per broken provider (median).
-        #[arg(long, default_value_t = 9)]
+        /// Loopback runs (median), 1..=1000.
+        #[arg(long, default_value_t = 3, allow_negative_numbers = true,
+              value_parser = clap::value_parser!(u16).range(1..=1000))]
+        runs: u16,
+        /// Disjoint seed windows per broken provider (median), 1..=1000.
+        #[arg(long, default_value_t = 9, allow_negative_numbers = true,
+              value_parser = clap::value_parser!(u64).range(1..=1000))]
         windows: u64,
     },
     /// Seeded simulation of real provider code (engine `sim`).
@@ -71,8 +81,8 @@ enum Command {
         /// Built-in provider (see `xpcheck providers`, engine sim).
         #[arg(long, default_value = "loopback")]
         provider: String,
-        /// Seeds: `A..B` (B exclusive) or one seed.
-        #[arg(long, default_value = "0..1000")]
+        /// Seeds: `A..B` (B exclusive, A < B, both 0..=18446744073709551615) or one seed.
+        #[arg(long, default_value = "0..1000", allow_hyphen_values = true)]
         seeds: String,
         #[command(flatten)]
         output: Output,
@@ -82,8 +92,9 @@ enum Command {
         /// Built-in provider.
         #[arg(long, default_value = "loopback")]
         provider: String,
-        /// The seed.
-        #[arg(long)]
+        /// The seed, 0..=18446744073709551615.
+        #[arg(long, allow_negative_numbers = true,
+              value_parser = clap::value_parser!(u64).range(0..))]
         seed: u64,
         /// Also write the trace as JSON Lines ("v": 1) to this file.
         #[arg(long)]
@@ -93,7 +104,7 @@ enum Command {
     },
     /// Judge a recorded JSON Lines trace ("v": 1) with the monitors (engine `validate`).
     Validate {
-        /// The trace file (one event per line; see the README).
+        /// The trace file (one event per line; see the README); `-` reads standard input.
         file: std::path::PathBuf,
         /// Lenient readings of the AMB notes (default strict).
         #[arg(long)]
@@ -101,14 +112,30 @@ enum Command {
         #[command(flatten)]
         output: Output,
     },
+    /// validate benchmark: seconds, events/s and peak memory on generated single-logon traces.
+    BenchValidate {
+        /// Distinct outbound messages per trace, comma-separated (each 1..=100000000).
+        #[arg(long, default_value = "10000,100000,1000000", value_delimiter = ',',
+              allow_negative_numbers = true,
+              value_parser = clap::value_parser!(u64).range(1..=100_000_000))]
+        messages: Vec<u64>,
+        /// Directory for the generated traces (default: the system's temporary directory).
+        #[arg(long)]
+        dir: Option<std::path::PathBuf>,
+        /// Keep the generated traces (`xpcheck-bench-validate-N.jsonl`) instead of deleting them.
+        #[arg(long)]
+        keep: bool,
+    },
     /// Model benchmark: unique states, states/s and symmetry reduction for 1..=N messages.
     Bench {
-        /// Largest outbound message count.
-        #[arg(long, default_value_t = 4)]
+        /// Largest outbound message count, 1..=4.
+        #[arg(long, default_value_t = 4, allow_negative_numbers = true,
+              value_parser = clap::value_parser!(u8).range(1..=4))]
         max_messages: u8,
-        /// Stop each run after this many generated states (reported as incomplete).
-        #[arg(long, default_value_t = 30_000_000)]
-        max_states: usize,
+        /// Stop each run after this many generated states (reported as incomplete), at least 1.
+        #[arg(long, default_value_t = 30_000_000, allow_negative_numbers = true,
+              value_parser = clap::value_parser!(u64).range(1..))]
+        max_states: u64,
     },
 }
 
@@ -154,29 +181,32 @@ impl Output {
 
 /// Prints a run report in the chosen format; returns its exit code.
 fn emit(report: &report::Report, format: Format) -> ExitCode {
-    match format {
-        Format::Text => print!("{}", report.render()),
-        Format::Json => println!("{}", report.to_json()),
-        Format::Md => print!("{}", report::markdown(report)),
-        Format::Mermaid => print!("{}", report::mermaid(report)),
+    let doc = match format {
+        Format::Text => report.render(),
+        Format::Json => report.to_json() + "\n",
+        Format::Md => report::markdown(report),
+        Format::Mermaid => report::mermaid(report),
         Format::Chart => {
             let cxs = &report.counterexamples;
+            let mut doc = String::new();
             if cxs.is_empty() {
-                println!(
-                    "{}: {}, no counterexample",
+                doc += &format!(
+                    "{}: {}, no counterexample\n",
                     report.title(),
                     report.verdict.word().to_uppercase()
                 );
             }
             for (i, cx) in cxs.iter().enumerate() {
                 if i > 0 {
-                    println!();
+                    doc.push('\n');
                 }
-                print!("{}", cx.text_chart());
+                doc += &cx.text_chart();
             }
+            doc
         }
-    }
-    ExitCode::from(report.exit_code() as u8)
+    };
+    // A closed pipe is not an error; another write error is exit 2 (`xpcheck::output`).
+    output::finish(&doc, report.exit_code() as u8)
 }
 
 /// `xpcheck logon`: one MAPILogonEx call explained.
@@ -211,17 +241,17 @@ struct ModelArgs {
     /// Only this scenario (standard, yield, flush, faults); default: all.
     #[arg(long)]
     scenario: Option<String>,
-    /// Messages per direction (sets --outbound and --inbound).
-    #[arg(long)]
+    /// Messages per direction, 1..=4 (sets --outbound and --inbound).
+    #[arg(long, allow_negative_numbers = true, value_parser = clap::value_parser!(u8).range(1..=4))]
     messages: Option<u8>,
-    /// Outbound messages.
-    #[arg(long)]
+    /// Outbound messages, 0..=4 (with --inbound, not both 0).
+    #[arg(long, allow_negative_numbers = true, value_parser = clap::value_parser!(u8).range(0..=4))]
     outbound: Option<u8>,
-    /// Inbound messages.
-    #[arg(long)]
+    /// Inbound messages, 0..=4 (with --outbound, not both 0).
+    #[arg(long, allow_negative_numbers = true, value_parser = clap::value_parser!(u8).range(0..=4))]
     inbound: Option<u8>,
-    /// Transport logons (1 or 2).
-    #[arg(long)]
+    /// Transport logons, 1..=2.
+    #[arg(long, allow_negative_numbers = true, value_parser = clap::value_parser!(u8).range(1..=2))]
     logons: Option<u8>,
     /// Lenient readings of the AMB notes (default strict).
     #[arg(long)]
@@ -235,15 +265,16 @@ struct CheckArgs {
     /// Turn symmetry reduction over messages off.
     #[arg(long)]
     no_symmetry: bool,
-    /// Checker threads.
-    #[arg(long, default_value_t = 1)]
-    threads: usize,
-    /// Stop after generating this many states (verdict `incomplete`, exit 3).
-    #[arg(long)]
-    max_states: Option<usize>,
-    /// Do not explore deeper than this (verdict `incomplete` if reached, exit 3).
-    #[arg(long)]
-    max_depth: Option<usize>,
+    /// Checker threads, 1..=256.
+    #[arg(long, default_value_t = 1, allow_negative_numbers = true,
+          value_parser = clap::value_parser!(u16).range(1..=256))]
+    threads: u16,
+    /// Stop after generating this many states, at least 1 (verdict `incomplete`, exit 3).
+    #[arg(long, allow_negative_numbers = true, value_parser = clap::value_parser!(u64).range(1..))]
+    max_states: Option<u64>,
+    /// Do not explore deeper than this, at least 2 (verdict `incomplete` if reached, exit 3).
+    #[arg(long, allow_negative_numbers = true, value_parser = clap::value_parser!(u64).range(2..))]
+    max_depth: Option<u64>,
     #[command(flatten)]
     output: Output,
     /// Which model: `transport` (spooler <-> provider, default) or `session` (the MAPI session
@@ -255,10 +286,7 @@ struct CheckArgs {
     client: Option<String>,
 }
 
-fn usage(msg: impl std::fmt::Display) -> ExitCode {
-    eprintln!("xpcheck: {msg}");
-    ExitCode::from(2)
-}
+use output::usage;
 
 impl ModelArgs {
     fn request(&self) -> Result<CheckRequest, String> {
@@ -323,17 +351,11 @@ fn check_session(args: &CheckArgs) -> ExitCode {
             }
         },
     };
-    if args.max_states == Some(0) {
-        return usage("--max-states must be at least 1");
-    }
-    if args.max_depth.is_some_and(|d| d < 2) {
-        return usage("--max-depth must be at least 2");
-    }
     let options = CheckOptions {
         symmetry: false,
         threads: 1,
-        max_states: args.max_states,
-        max_depth: args.max_depth,
+        max_states: args.max_states.map(to_usize),
+        max_depth: args.max_depth.map(to_usize),
         counterexamples: true,
     };
     let format = args.output.format();
@@ -359,12 +381,12 @@ fn logon(args: &LogonArgs) -> ExitCode {
         Err(e) => return usage(e),
     };
     let report = xpcheck::logon_cmd::explain(&req);
-    if args.json {
-        println!("{}", report.to_json());
+    let doc = if args.json {
+        report.to_json() + "\n"
     } else {
-        print!("{}", report.render());
-    }
-    ExitCode::from(report.exit_code() as u8)
+        report.render()
+    };
+    output::finish(&doc, report.exit_code() as u8)
 }
 
 fn check(args: &CheckArgs) -> ExitCode {
@@ -385,23 +407,11 @@ fn check(args: &CheckArgs) -> ExitCode {
         Err(e) => return usage(e),
     };
     req.strict = args.output.strict;
-    if args.threads == 0 || args.threads > 256 {
-        return usage(format!(
-            "--threads must be between 1 and 256 (got {})",
-            args.threads
-        ));
-    }
-    if args.max_states == Some(0) {
-        return usage("--max-states must be at least 1");
-    }
-    if args.max_depth.is_some_and(|d| d < 2) {
-        return usage("--max-depth must be at least 2");
-    }
     req.options = CheckOptions {
         symmetry: !args.no_symmetry,
-        threads: args.threads,
-        max_states: args.max_states,
-        max_depth: args.max_depth,
+        threads: usize::from(args.threads),
+        max_states: args.max_states.map(to_usize),
+        max_depth: args.max_depth.map(to_usize),
         counterexamples: true,
     };
     let format = args.output.format();
@@ -418,10 +428,11 @@ fn check(args: &CheckArgs) -> ExitCode {
         ));
     });
     progress.finish();
-    let report = match result {
+    let mut report = match result {
         Ok(r) => r,
         Err(e) => return usage(e),
     };
+    runnable(&mut report.counterexamples, args.output.strict);
     emit(&report, format)
 }
 
@@ -434,27 +445,28 @@ fn explore(model: &ModelArgs, port: u16) -> ExitCode {
         Ok(c) => c,
         Err(e) => return usage(e),
     };
-    let addr = format!("127.0.0.1:{port}");
-    eprintln!(
+    let addr = match xpcheck::explorer::reserve(port) {
+        Ok(a) => a,
+        Err(e) => return usage(e),
+    };
+    output::warn(format_args!(
         "Explorer for provider {} (scenario {}) on http://{addr}/",
         req.behaviour.name(),
         req.scenarios[0].name()
-    );
-    let checker = XpModel::new(cfg).checker().serve(addr);
-    checker.join_handles();
-    ExitCode::SUCCESS
-}
-
-trait JoinHandles {
-    fn join_handles(self);
-}
-
-impl<C: Checker<XpModel>> JoinHandles for std::sync::Arc<C> {
-    fn join_handles(self) {
-        // `serve` runs the web server on this thread until it stops.
-        while !self.is_done() {
-            std::thread::sleep(std::time::Duration::from_secs(1));
-        }
+    ));
+    // `serve` runs the web server on this thread until the process ends; it panics if it
+    // cannot bind (another process took the port since `reserve` released it).
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let served = std::panic::catch_unwind(|| {
+        XpModel::new(cfg).checker().serve(addr);
+    });
+    std::panic::set_hook(previous);
+    match served {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(_) => usage(format_args!(
+            "the Explorer could not serve on {addr} (port taken meanwhile?); try --port 0"
+        )),
     }
 }
 
@@ -486,7 +498,7 @@ fn sim(provider: &str, seeds: &str, format: Format, strict: bool) -> ExitCode {
     };
     let mut config = xpcheck::sim_run::sim_config();
     config.settings.deny_warnings = strict;
-    let report = if Progress::wanted(format == Format::Json) {
+    let mut report = if Progress::wanted(format == Format::Json) {
         let progress = Progress::new(true, Some(to - from), "seeds");
         let mut tick = |done: u64| progress.set(done);
         let r = xpcheck::sim_run::run_sim_progress(
@@ -503,6 +515,10 @@ fn sim(provider: &str, seeds: &str, format: Format, strict: bool) -> ExitCode {
     } else {
         xpcheck::sim_run::run_sim_strict(&p, from, to, strict)
     };
+    runnable(&mut report.counterexamples, strict);
+    if let Some(c) = &mut report.crash {
+        c.replay = runnable_hint(&c.replay, strict);
+    }
     emit(&report, format)
 }
 
@@ -521,13 +537,9 @@ fn validate(file: &std::path::Path, lenient: bool, format: Format, strict: bool)
     let report = match result {
         Ok(r) => r,
         Err(xpcheck::validate::FileError::Input(e)) => {
-            eprintln!("xpcheck: {}:{}: {}", file.display(), e.line, e.kind);
-            return ExitCode::from(2);
+            return usage(format_args!("{}:{}: {}", file.display(), e.line, e.kind));
         }
-        Err(e) => {
-            eprintln!("xpcheck: {}: {e}", file.display());
-            return ExitCode::from(2);
-        }
+        Err(e) => return usage(format_args!("{}: {e}", file.display())),
     };
     emit(&report, format)
 }
@@ -557,28 +569,56 @@ fn replay(
             return usage(format!("cannot write {}: {e}", path.display()));
         }
     }
-    let report = xpcheck::sim_run::replay_report(p.name, &run);
+    let mut report = xpcheck::sim_run::replay_report(p.name, &run);
+    runnable(&mut report.counterexamples, strict);
     emit(&report, format)
 }
 
-fn bench(max_messages: u8, max_states: usize) -> ExitCode {
-    if max_messages == 0 || max_messages > 4 {
-        return usage("--max-messages must be between 1 and 4");
+/// A replay hint as a command that runs as printed: the program as it was started in place of
+/// `xpcheck` (`cargo run --release --bin xpcheck --` under cargo), `--strict` if it was on.
+fn runnable_hint(hint: &str, strict: bool) -> String {
+    let mut h = xpcheck::replay::as_invoked(hint);
+    if strict && !h.contains("--strict") {
+        h += " --strict";
     }
-    print!("{}", xpcheck::bench::model(max_messages, max_states));
-    ExitCode::SUCCESS
+    h
 }
 
-fn bench_sim(seeds: u64, runs: usize, windows: u64) -> ExitCode {
-    if seeds == 0 || runs == 0 || windows == 0 {
-        return usage("--seeds, --runs and --windows must be at least 1");
+fn runnable(cxs: &mut [xpcheck::report::Counterexample], strict: bool) {
+    for cx in cxs {
+        cx.replay = runnable_hint(&cx.replay, strict);
     }
-    print!("{}", xpcheck::bench::sim(seeds, runs, windows));
-    ExitCode::SUCCESS
+}
+
+/// A count from the command line (clap has checked its range) as a `usize`.
+fn to_usize(n: u64) -> usize {
+    usize::try_from(n).unwrap_or(usize::MAX)
+}
+
+fn bench(max_messages: u8, max_states: u64) -> ExitCode {
+    output::finish(
+        &xpcheck::bench::model(max_messages, to_usize(max_states)),
+        0,
+    )
+}
+
+fn bench_sim(seeds: u64, runs: u16, windows: u64) -> ExitCode {
+    output::finish(&xpcheck::bench::sim(seeds, usize::from(runs), windows), 0)
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // Runs that can be long stop at their next safe point on SIGINT / SIGTERM and report what
+    // they have (exit 3); the web Explorer and quick commands keep the default (end at once).
+    let interruptible = matches!(
+        cli.command,
+        None | Some(Command::Check(_) | Command::Sim { .. } | Command::Validate { .. })
+    );
+    if interruptible {
+        if let Err(e) = xpcheck::interrupt::install() {
+            output::warn(format_args!("cannot handle SIGINT / SIGTERM: {e}"));
+        }
+    }
     match cli.command {
         None => check(&CheckArgs {
             model: ModelArgs {
@@ -608,25 +648,19 @@ fn main() -> ExitCode {
                     .into_iter()
                     .filter(|r| !unchecked || r.engines.is_empty())
                     .collect();
-                println!(
-                    "{}",
-                    serde_json::to_string_pretty(&rows).expect("serialises")
-                );
+                let doc = serde_json::to_string_pretty(&rows).expect("serialises") + "\n";
+                output::finish(&doc, 0)
             } else {
-                print!("{}", listing::rules_text(unchecked));
+                output::finish(&listing::rules_text(unchecked), 0)
             }
-            ExitCode::SUCCESS
         }
         Some(Command::Providers { json }) => {
-            if json {
-                println!(
-                    "{}",
-                    serde_json::to_string_pretty(&listing::provider_rows()).expect("serialises")
-                );
+            let doc = if json {
+                serde_json::to_string_pretty(&listing::provider_rows()).expect("serialises") + "\n"
             } else {
-                print!("{}", listing::providers_text());
-            }
-            ExitCode::SUCCESS
+                listing::providers_text()
+            };
+            output::finish(&doc, 0)
         }
         Some(Command::Check(args)) => check(&args),
         Some(Command::Logon(args)) => logon(&args),
@@ -657,6 +691,18 @@ fn main() -> ExitCode {
             output.format(),
             output.strict,
         ),
+        Some(Command::BenchValidate {
+            mut messages,
+            dir,
+            keep,
+        }) => {
+            messages.sort_unstable();
+            let dir = dir.unwrap_or_else(std::env::temp_dir);
+            match xpcheck::bench_validate::run(&messages, &dir, keep) {
+                Ok(text) => output::finish(&text, 0),
+                Err(e) => usage(e),
+            }
+        }
         Some(Command::Validate {
             file,
             lenient,

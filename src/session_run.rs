@@ -1,5 +1,5 @@
 //! `xpcheck check --model session`: explore the session-model scenarios (LOGON-*, INIT-*,
-//! SVC-*, NOTIF-*) and merge their verdicts into one report of the same shape as the transport
+//! SVC-*, NOTIF-*, STAT-9) and merge their verdicts into one report of the same shape as the transport
 //! check (`verdict`, `engine`, `model`, `provider`, `stats`, `rules`, `counterexamples`).
 
 use xpcheck_model::check::CheckOptions;

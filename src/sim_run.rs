@@ -43,7 +43,7 @@ pub fn run_sim_strict(p: &Builtin, from: u64, to: u64, strict: bool) -> SimRepor
 pub fn run_sim_with(
     name: &'static str,
     breaks: &'static [&'static str],
-    factory: ProviderFactory,
+    factory: impl Into<ProviderFactory>,
     opts: &SimOptions,
     from: u64,
     to: u64,
@@ -57,16 +57,17 @@ pub fn run_sim_with(
 pub fn run_sim_progress(
     name: &'static str,
     breaks: &'static [&'static str],
-    factory: ProviderFactory,
+    factory: impl Into<ProviderFactory>,
     opts: &SimOptions,
     from: u64,
     to: u64,
     progress: Option<&mut dyn FnMut(u64)>,
 ) -> SimReport {
+    let factory = factory.into();
     let opts = *opts;
     let s = match progress {
         None => run_seeds(factory, &opts, from, to),
-        Some(tick) => run_chunked(factory, &opts, from, to, tick),
+        Some(tick) => run_chunked(&factory, &opts, from, to, tick),
     };
     let replay = |seed: u64| format!("xpcheck replay --provider {name} --seed {seed}");
     let counterexamples: Vec<Counterexample> = s
@@ -100,7 +101,17 @@ pub fn run_sim_progress(
         events_per_sec: s.events as f64 / secs,
         seeds_per_sec: s.seeds as f64 / secs,
     };
-    let mut report = Report::new("sim", name, stats, &tally, true);
+    // An interrupt (SIGINT / SIGTERM) stopped the run between seeds: no rule can pass.
+    let mut report = Report::new("sim", name, stats, &tally, !s.interrupted);
+    if s.interrupted {
+        report.notes.push(format!(
+            "interrupted: {} of {} seeds ran; the rest were not (verdict incomplete)",
+            s.seeds,
+            to - from
+        ));
+    }
+    // What sim cannot see, and what this provider left unreached (never a plain pass).
+    report.notes.extend(s.reach.notes());
     report.breaks = breaks.to_vec();
     report.counterexamples = counterexamples;
     if let Some(c) = &crash {
@@ -138,7 +149,7 @@ fn crash_message(c: &Crash, opts: &SimOptions) -> String {
 
 /// Runs the range in about 100 chunks, merging the summaries in seed order.
 fn run_chunked(
-    factory: ProviderFactory,
+    factory: &ProviderFactory,
     opts: &SimOptions,
     from: u64,
     to: u64,
@@ -150,7 +161,7 @@ fn run_chunked(
     let mut at = from;
     while at < to {
         let end = at.saturating_add(chunk).min(to);
-        let part = run_seeds(factory, opts, at, end);
+        let part = run_seeds(factory.clone(), opts, at, end);
         let deadlock = matches!(part.crash, Some((Crash::Deadlock { .. }, _)));
         total = Some(match total {
             None => part,
@@ -158,13 +169,14 @@ fn run_chunked(
         });
         tick(end - from);
         at = end;
-        if deadlock {
+        if deadlock || xpcheck_model::interrupt::requested() {
             // The watchdog gave up on a blocked worker; run_seeds stops there too.
             break;
         }
     }
-    let mut s = total.unwrap_or_else(|| run_seeds(factory, opts, from, from));
+    let mut s = total.unwrap_or_else(|| run_seeds(factory.clone(), opts, from, from));
     s.seconds = start.elapsed().as_secs_f64();
+    s.interrupted |= s.seeds < to - from && s.crash.is_none();
     s
 }
 
@@ -185,12 +197,20 @@ fn merge(mut a: SimSummary, b: SimSummary) -> SimSummary {
     if a.crash.is_none() {
         a.crash = b.crash;
     }
+    a.interrupted |= b.interrupted;
+    a.reach.add(b.reach);
     a
 }
 
 /// Parses `A..B` (B exclusive) or a single seed `A`.
 pub fn parse_seeds(text: &str) -> Result<(u64, u64), String> {
-    let bad = || format!("--seeds must be A..B with A < B, or one seed (got {text:?})");
+    let bad = || {
+        format!(
+            "--seeds must be A..B with A < B (B exclusive, both 0..={}), or one seed 0..={} (got {text:?})",
+            u64::MAX,
+            u64::MAX - 1
+        )
+    };
     match text.split_once("..") {
         Some((a, b)) => {
             let a: u64 = a.trim().parse().map_err(|_| bad())?;

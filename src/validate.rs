@@ -17,12 +17,14 @@ use std::collections::VecDeque;
 use std::io::{BufRead, ErrorKind};
 use std::time::Instant;
 
-use xpcheck_properties::event::{Body, Event, TRACE_FORMAT_VERSION};
+use xpcheck_properties::event::{Event, TRACE_FORMAT_VERSION};
 use xpcheck_properties::judge::session::Life;
 use xpcheck_properties::judge::{
-    Finding, Session, Settings, Severity, Sink, TraceError, Violation,
+    observe_event, Finding, ProviderState, Session, Settings, Severity, Sink, TraceError, Violation,
 };
 use xpcheck_properties::rules::Rid;
+
+mod keys;
 
 use crate::report::{Counterexample, Report, Stats, Tally as ReportTally};
 
@@ -112,6 +114,9 @@ pub enum InputErrorKind {
     /// No event in the file.
     #[error("empty trace: no events")]
     Empty,
+    /// An object has the same key twice (JSON leaves it open which one counts).
+    #[error("{0}: each key may appear once in an object")]
+    DuplicateKey(String),
 }
 
 fn err(line: u64, kind: InputErrorKind) -> InputError {
@@ -171,6 +176,7 @@ struct Found {
 #[derive(Clone, Debug)]
 pub struct Validator {
     settings: Settings,
+    provider: ProviderState,
     sessions: Vec<Session>,
     tally: Tally,
     window: VecDeque<Event>,
@@ -178,6 +184,93 @@ pub struct Validator {
     last_seq: Option<u64>,
     lines: u64,
     events: u64,
+    parser: Parser,
+    interrupted: bool,
+}
+
+/// Turns a trace line into an event; keeps what speeds up the next lines.
+#[derive(Clone, Debug, Default)]
+struct Parser {
+    /// Per event name, the keys its events are known to have (learnt from the full check).
+    known: Vec<(String, Vec<String>)>,
+}
+
+impl Parser {
+    /// One line (without its newline) to an event, `None` for a blank line; see
+    /// [`Validator::feed`].
+    fn parse_bytes(
+        &mut self,
+        line: u64,
+        bytes: &[u8],
+        complete: bool,
+    ) -> Result<Option<Event>, InputError> {
+        let mut bytes = bytes;
+        if line == 1 {
+            bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+        }
+        let bytes = bytes.strip_suffix(b"\r").unwrap_or(bytes);
+        let text = std::str::from_utf8(bytes).map_err(|_| err(line, InputErrorKind::NotUtf8))?;
+        if text.trim().is_empty() {
+            return Ok(None);
+        }
+        self.parse(line, text, complete).map(Some)
+    }
+
+    /// Parses one non-blank line: first a scan of its keys (duplicates are an error, in nested
+    /// objects too), then the event straight from the text when every key is one its event is
+    /// known to have; otherwise, and for every error, [`parse_line`], which classifies what is
+    /// wrong and learns the keys of a well-formed event.
+    fn parse(&mut self, line: u64, text: &str, complete: bool) -> Result<Event, InputError> {
+        let line_read = match keys::event(text) {
+            Ok(l) => Some(l),
+            Err(e) if keys::is_duplicate(&e) => {
+                return Err(err(line, InputErrorKind::DuplicateKey(strip_position(&e))))
+            }
+            Err(_) => None,
+        };
+        if let Some(l) = &line_read {
+            let known = self
+                .known
+                .iter()
+                .find(|(n, _)| *n == l.name)
+                .map(|(_, k)| k);
+            let plain = |k: &str| matches!(k, "v" | "seq" | "logon" | "thread" | "event");
+            // A key the event is not known to have (extension fields included) takes the full
+            // path, which checks it against the event's fields.
+            let fast = known.is_some_and(|set| {
+                l.keys
+                    .iter()
+                    .all(|k| plain(k) || set.iter().any(|s| s == k))
+            });
+            if fast && l.event.v == TRACE_FORMAT_VERSION {
+                return Ok(l.event);
+            }
+        } else if let Err(e) = keys::top_level(text) {
+            // Not well-formed: still, a repeated key anywhere is named as such.
+            if keys::is_duplicate(&e) {
+                return Err(err(line, InputErrorKind::DuplicateKey(strip_position(&e))));
+            }
+        }
+        let ev = parse_line(line, text, complete)?;
+        // Well-formed: remember the keys its re-serialisation has (true fields of the event).
+        if let Ok(serde_json::Value::Object(back)) = serde_json::to_value(ev) {
+            let name = back.get("event").and_then(|n| n.as_str()).unwrap_or("");
+            let i = match self.known.iter().position(|(n, _)| n == name) {
+                Some(i) => i,
+                None => {
+                    self.known.push((name.to_string(), Vec::new()));
+                    self.known.len() - 1
+                }
+            };
+            let set = &mut self.known[i].1;
+            for k in back.keys() {
+                if !set.contains(k) {
+                    set.push(k.clone());
+                }
+            }
+        }
+        Ok(ev)
+    }
 }
 
 /// What a complete trace gave.
@@ -203,8 +296,13 @@ pub struct Outcome {
     counterexamples: Vec<Found>,
     /// Calls still open when the trace ended: (logon, thread, method).
     pub open_calls: Vec<String>,
-    /// Logons that never finished TransportLogoff (obligations due by then were not judged).
-    pub not_logged_off: Vec<u8>,
+    /// Logons that never finished TransportLogoff, with what they still owed (due by then,
+    /// not judged).
+    pub not_logged_off: Vec<(u8, Vec<String>)>,
+    /// Settled outbound messages forgotten to keep memory bounded (`SETTLED_KEPT`).
+    pub forgotten: u64,
+    /// An interrupt stopped the reading before the end of the trace.
+    pub interrupted: bool,
 }
 
 impl Validator {
@@ -212,6 +310,7 @@ impl Validator {
     pub fn new(settings: Settings) -> Validator {
         Validator {
             settings,
+            provider: ProviderState::default(),
             sessions: Vec::new(),
             tally: Tally::new(),
             window: VecDeque::with_capacity(WINDOW),
@@ -219,6 +318,8 @@ impl Validator {
             last_seq: None,
             lines: 0,
             events: 0,
+            parser: Parser::default(),
+            interrupted: false,
         }
     }
 
@@ -228,17 +329,10 @@ impl Validator {
     /// UTF-8 byte-order mark on the first line are accepted.
     pub fn feed(&mut self, line: u64, bytes: &[u8], complete: bool) -> Result<(), InputError> {
         self.lines = line;
-        let mut bytes = bytes;
-        if line == 1 {
-            bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+        match self.parser.parse_bytes(line, bytes, complete)? {
+            Some(ev) => self.judge(line, ev),
+            None => Ok(()),
         }
-        let bytes = bytes.strip_suffix(b"\r").unwrap_or(bytes);
-        let text = std::str::from_utf8(bytes).map_err(|_| err(line, InputErrorKind::NotUtf8))?;
-        if text.trim().is_empty() {
-            return Ok(());
-        }
-        let ev = parse_line(line, text, complete)?;
-        self.judge(line, ev)
     }
 
     fn judge(&mut self, line: u64, ev: Event) -> Result<(), InputError> {
@@ -260,17 +354,16 @@ impl Validator {
         if self.sessions.len() <= i {
             self.sessions.resize_with(i + 1, Session::default);
         }
-        let s = &mut self.sessions[i];
-        if matches!(ev.body, Body::TransportLogon { .. })
-            && s.life == Life::Gone
-            && s.frames.is_empty()
-        {
-            // The index is reused by a new IXPLogon object.
-            *s = Session::default();
-        }
         self.tally.current.clear();
-        s.observe(&self.settings, &ev, &mut self.tally)
-            .map_err(|e| err(line, InputErrorKind::Shape(e)))?;
+        // A TransportLogon on an index whose logon is over starts a new IXPLogon there.
+        observe_event(
+            &mut self.provider,
+            &mut self.sessions[i],
+            &self.settings,
+            &ev,
+            &mut self.tally,
+        )
+        .map_err(|e| err(line, InputErrorKind::Shape(e)))?;
         self.last_seq = Some(ev.seq);
         self.events += 1;
         if self.window.len() == WINDOW {
@@ -303,7 +396,7 @@ impl Validator {
     /// Ends the trace: an empty trace is an error; otherwise the counts, findings,
     /// counterexamples and what was still pending.
     pub fn finish(self) -> Result<Outcome, InputError> {
-        if self.events == 0 {
+        if self.events == 0 && !self.interrupted {
             return Err(err(self.lines.max(1), InputErrorKind::Empty));
         }
         let mut open_calls = Vec::new();
@@ -316,8 +409,8 @@ impl Validator {
                     f.thread.name()
                 ));
             }
-            if !matches!(s.life, Life::Idle | Life::Gone) {
-                not_logged_off.push(i as u8);
+            if !matches!(s.life, Life::Idle | Life::Gone) && !s.track.released {
+                not_logged_off.push((i as u8, s.open_obligations()));
             }
         }
         Ok(Outcome {
@@ -336,7 +429,15 @@ impl Validator {
             counterexamples: self.found,
             open_calls,
             not_logged_off,
+            forgotten: self.sessions.iter().map(|s| s.forgotten).sum(),
+            interrupted: self.interrupted,
         })
+    }
+
+    /// Stops judging here (an interrupt): [`Validator::finish`] then reports what was judged,
+    /// and the verdict is `incomplete`.
+    pub fn interrupt(&mut self) {
+        self.interrupted = true;
     }
 }
 
@@ -388,6 +489,7 @@ pub fn parse_line(line: u64, text: &str, complete: bool) -> Result<Event, InputE
     if let Some(obj) = value.as_object_mut() {
         // Extension fields (timestamps, OS thread ids, ...) are the proxy's business.
         obj.retain(|k, _| !k.starts_with("x_"));
+        check_ranges(line, obj)?;
     }
     let ev = serde_json::from_value::<Event>(value.clone()).map_err(|e| {
         let msg = strip_position(&e);
@@ -438,6 +540,49 @@ pub fn parse_line(line: u64, text: &str, complete: bool) -> Result<Event, InputE
         }
     }
     Ok(ev)
+}
+
+/// The integer fields of the format and their ranges (flag words and HRESULTs have their own
+/// parsers, which also take names and hex strings).
+const INTEGER_FIELDS: &[(&str, u64)] = &[
+    ("seq", u64::MAX),
+    ("logon", MAX_LOGON as u64),
+    ("msg", u32::MAX as u64),
+    ("msg_ref", u32::MAX as u64),
+    ("value", u32::MAX as u64),
+    ("content", u32::MAX as u64),
+    ("secs", u32::MAX as u64),
+    ("incoming", u32::MAX as u64),
+    ("return_parm", u32::MAX as u64),
+    ("entry_id", u32::MAX as u64),
+];
+
+/// A number in an integer field that is negative, fractional or too big is an error naming the
+/// field and its range (serde would call a huge integer "floating point").
+fn check_ranges(
+    line: u64,
+    obj: &serde_json::Map<String, serde_json::Value>,
+) -> Result<(), InputError> {
+    let nested = obj.get("data").and_then(|d| d.as_object());
+    let fields = obj.iter().chain(nested.into_iter().flatten());
+    for (k, v) in fields {
+        let serde_json::Value::Number(n) = v else {
+            continue;
+        };
+        let Some(&(_, max)) = INTEGER_FIELDS.iter().find(|(f, _)| f == k) else {
+            continue;
+        };
+        if !matches!(n.as_u64(), Some(x) if x <= max) {
+            let n = shorten(n.to_string(), 40);
+            let what = if k == "logon" {
+                format!("logon index {n} is outside the supported 0..={max}")
+            } else {
+                format!("`{k}` is {n}: an integer 0..={max} is expected")
+            };
+            return Err(err(line, InputErrorKind::BadField(what)));
+        }
+    }
+    Ok(())
 }
 
 /// At most `max` bytes of `s` (on a character boundary), `...` marking a cut.
@@ -497,42 +642,164 @@ fn read_line_capped<R: BufRead>(r: &mut R, buf: &mut Vec<u8>, cap: usize) -> std
     }
 }
 
-/// Judges a whole trace from a reader, line by line. `progress` is told the bytes consumed
-/// every 4096 lines.
+/// Lines per batch handed to a parsing thread (a batch also ends after [`BATCH_BYTES`]).
+const BATCH_LINES: usize = 1024;
+/// Bytes after which a batch ends (memory stays bounded: a few batches are in flight).
+const BATCH_BYTES: usize = 1 << 20;
+/// Threads parsing lines while the calling thread reads and judges (the machine's 2 cores).
+const PARSERS: usize = 2;
+
+/// Raw lines read but not parsed yet.
+#[derive(Default)]
+struct Batch {
+    bytes: Vec<u8>,
+    /// (line number, end offset in `bytes`, ended by a newline)
+    lines: Vec<(u64, usize, bool)>,
+}
+
+/// What reading stopped on.
+enum Stop {
+    /// The end of the input, or a truncated last line (already in the batch).
+    Eof,
+    /// A read error or an over-long line at this line: reported after the lines before it.
+    Bad(InputError),
+    /// An interrupt.
+    Interrupted,
+}
+
+/// Reads the next batch; `Some(stop)` when reading must end after it.
+fn read_batch<R: BufRead>(
+    r: &mut R,
+    buf: &mut Vec<u8>,
+    line: &mut u64,
+    bytes: &mut u64,
+) -> (Batch, Option<Stop>) {
+    let mut b = Batch::default();
+    while b.lines.len() < BATCH_LINES && b.bytes.len() < BATCH_BYTES {
+        if xpcheck_model::interrupt::requested() {
+            return (b, Some(Stop::Interrupted));
+        }
+        *line += 1;
+        match read_line_capped(r, buf, MAX_LINE_BYTES) {
+            Err(e) => {
+                return (
+                    b,
+                    Some(Stop::Bad(err(*line, InputErrorKind::Io(e.to_string())))),
+                )
+            }
+            Ok(Read::TooLong) => {
+                let e = err(
+                    *line,
+                    InputErrorKind::LineTooLong {
+                        limit: MAX_LINE_BYTES,
+                    },
+                );
+                return (b, Some(Stop::Bad(e)));
+            }
+            Ok(Read::Eof) => {
+                *line -= 1;
+                return (b, Some(Stop::Eof));
+            }
+            Ok(Read::Line { complete }) => {
+                *bytes += buf.len() as u64 + u64::from(complete);
+                b.bytes.extend_from_slice(buf);
+                b.lines.push((*line, b.bytes.len(), complete));
+                if !complete {
+                    return (b, Some(Stop::Eof));
+                }
+            }
+        }
+    }
+    (b, None)
+}
+
+/// Parses a batch: per line its number and event (`None`: blank), up to the first error.
+fn parse_batch(p: &mut Parser, b: &Batch) -> Vec<(u64, Result<Option<Event>, InputError>)> {
+    let mut out = Vec::with_capacity(b.lines.len());
+    let mut start = 0;
+    for &(line, end, complete) in &b.lines {
+        let r = p.parse_bytes(line, &b.bytes[start..end], complete);
+        let bad = r.is_err();
+        out.push((line, r));
+        if bad {
+            break;
+        }
+        start = end;
+    }
+    out
+}
+
+/// Judges a whole trace from a reader, line by line: this thread reads and judges in line
+/// order while [`PARSERS`] threads parse batches of lines (parsing is most of the work, and
+/// lines parse independently). Memory stays bounded: at most two batches per parser are in
+/// flight. `progress` is told the bytes consumed after every batch.
 pub fn validate_reader<R: BufRead>(
     mut r: R,
     settings: Settings,
     mut progress: impl FnMut(u64),
 ) -> Result<Outcome, InputError> {
+    use std::sync::mpsc::sync_channel;
+    type Parsed = Vec<(u64, Result<Option<Event>, InputError>)>;
     let mut v = Validator::new(settings);
     let mut buf = Vec::with_capacity(4096);
-    let mut line = 0u64;
-    let mut bytes = 0u64;
-    loop {
-        line += 1;
-        match read_line_capped(&mut r, &mut buf, MAX_LINE_BYTES) {
-            Err(e) => return Err(err(line, InputErrorKind::Io(e.to_string()))),
-            Ok(Read::TooLong) => {
-                return Err(err(
-                    line,
-                    InputErrorKind::LineTooLong {
-                        limit: MAX_LINE_BYTES,
-                    },
-                ))
-            }
-            Ok(Read::Eof) => break,
-            Ok(Read::Line { complete }) => {
-                bytes += buf.len() as u64 + u64::from(complete);
-                v.feed(line, &buf, complete)?;
-                if line % 4096 == 0 {
-                    progress(bytes);
+    let (mut line, mut bytes) = (0u64, 0u64);
+    std::thread::scope(|scope| {
+        let mut jobs = Vec::new();
+        let mut results = Vec::new();
+        for _ in 0..PARSERS {
+            let (job_tx, job_rx) = sync_channel::<Batch>(2);
+            let (res_tx, res_rx) = sync_channel::<Parsed>(2);
+            scope.spawn(move || {
+                let mut p = Parser::default();
+                for b in job_rx {
+                    if res_tx.send(parse_batch(&mut p, &b)).is_err() {
+                        return;
+                    }
                 }
-                if !complete {
-                    break;
-                }
-            }
+            });
+            jobs.push(job_tx);
+            results.push(res_rx);
         }
-    }
+        // Batches sent and not judged yet, by parser index, in line order.
+        let mut in_flight = std::collections::VecDeque::new();
+        let mut next = 0;
+        let mut stop = None;
+        loop {
+            while stop.is_none() && in_flight.len() < 2 * PARSERS {
+                let (batch, s) = read_batch(&mut r, &mut buf, &mut line, &mut bytes);
+                stop = s;
+                if !batch.lines.is_empty() {
+                    if jobs[next].send(batch).is_err() {
+                        break;
+                    }
+                    in_flight.push_back(next);
+                    next = (next + 1) % PARSERS;
+                }
+            }
+            let Some(w) = in_flight.pop_front() else {
+                break;
+            };
+            let Ok(parsed) = results[w].recv() else {
+                break;
+            };
+            for (n, ev) in parsed {
+                v.lines = n;
+                if let Some(ev) = ev? {
+                    v.judge(n, ev)?;
+                }
+            }
+            progress(bytes);
+        }
+        drop(jobs);
+        match stop {
+            Some(Stop::Bad(e)) => Err(e),
+            Some(Stop::Interrupted) => {
+                v.interrupt();
+                Ok(())
+            }
+            _ => Ok(()),
+        }
+    })?;
     v.finish()
 }
 
@@ -542,14 +809,18 @@ pub type ValidateReport = Report;
 /// Builds the report of a judged trace: pass, violated, or incomplete when the trace ends
 /// inside a call.
 pub fn validate_report(trace: &str, o: Outcome, seconds: f64) -> Report {
-    let complete = o.open_calls.is_empty();
+    let complete = o.open_calls.is_empty() && !o.interrupted;
     let violated: Vec<Rid> = Rid::ALL
         .iter()
         .copied()
         .filter(|&r| o.errors[r as usize] > 0)
         .collect();
     let tally = ReportTally::from_counts(&o.checks, &o.warnings, &violated);
-    let replay = format!("xpcheck validate {trace}");
+    let replay = if trace == STDIN_NAME {
+        "xpcheck validate - < TRACE (the same trace on standard input)".to_string()
+    } else {
+        format!("xpcheck validate {trace}")
+    };
     let counterexamples = o
         .counterexamples
         .into_iter()
@@ -564,18 +835,38 @@ pub fn validate_report(trace: &str, o: Outcome, seconds: f64) -> Report {
             )
         })
         .collect();
-    let mut notes = o.open_calls;
-    if !notes.is_empty() {
+    let mut notes = Vec::new();
+    if o.interrupted {
+        notes.push(format!(
+            "interrupted after line {}: the rest of the trace was not read (verdict incomplete)",
+            o.lines
+        ));
+    }
+    let ended_inside = !o.open_calls.is_empty();
+    notes.extend(o.open_calls);
+    if ended_inside && !o.interrupted {
         notes.push(
             "the trace ends inside a call: obligations due before it returns were not judged (verdict incomplete)"
                 .into(),
         );
     }
-    if !o.not_logged_off.is_empty() {
-        let list: Vec<String> = o.not_logged_off.iter().map(|l| l.to_string()).collect();
+    for (logon, owed) in &o.not_logged_off {
+        if owed.is_empty() {
+            notes.push(format!(
+                "the trace stops before logon {logon}'s TransportLogoff returned; it owed nothing due by then"
+            ));
+        } else {
+            notes.push(format!(
+                "the trace stops before logon {logon}'s TransportLogoff returned; due by then, not judged: {}",
+                owed.join("; ")
+            ));
+        }
+    }
+    if o.forgotten > 0 {
         notes.push(format!(
-            "logon(s) {} did not finish TransportLogoff: obligations due by logoff (TN-12, TN-23: clear the flush bits) were not judged",
-            list.join(", ")
+            "{} settled outbound messages were forgotten to keep memory bounded (the last {} per logon are remembered): for those, a later use of the message object (EM-4, SUB-9), a dead msg-ref (EM-3), a resubmission after AbortSubmit (TN-4) or before a requested delay (SUB-7) was not judged",
+            o.forgotten,
+            xpcheck_properties::judge::session::SETTLED_KEPT
         ));
     }
     if o.total_findings > o.findings.len() as u64 {
@@ -608,6 +899,15 @@ pub fn validate_file(
     mut progress: impl FnMut(u64, u64),
 ) -> Result<ValidateReport, FileError> {
     let start = Instant::now();
+    if path == std::path::Path::new(STDIN) {
+        let reader = std::io::BufReader::with_capacity(64 * 1024, std::io::stdin().lock());
+        let o = validate_reader(reader, settings, |b| progress(b, 0)).map_err(FileError::Input)?;
+        return Ok(validate_report(
+            STDIN_NAME,
+            o,
+            start.elapsed().as_secs_f64(),
+        ));
+    }
     let file = std::fs::File::open(path).map_err(|e| FileError::Open(e.to_string()))?;
     let size = file.metadata().map(|m| m.len()).unwrap_or(0);
     let reader = std::io::BufReader::with_capacity(64 * 1024, file);
@@ -618,6 +918,11 @@ pub fn validate_file(
         start.elapsed().as_secs_f64(),
     ))
 }
+
+/// The file name that means standard input (`xpcheck validate -`).
+pub const STDIN: &str = "-";
+/// How standard input is named in reports and messages.
+pub const STDIN_NAME: &str = "<stdin>";
 
 /// Why `validate` could not judge a file (exit code 2).
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]

@@ -19,7 +19,7 @@ fn providers_json_lists_correct_and_faulty_providers() {
     assert_eq!(out.status.code(), Some(0));
     let list = json(&out);
     let list = list.as_array().expect("a list");
-    assert_eq!(list.len(), 31, "14 model providers + 17 real providers");
+    assert_eq!(list.len(), 32, "14 model providers + 18 real providers");
     let correct = list
         .iter()
         .find(|p| p["name"] == "correct")
@@ -123,7 +123,7 @@ fn bad_input_exits_2_with_a_message() {
     for (args, needle) in [
         (&["check", "--provider", "nonesuch"][..], "unknown provider"),
         (&["check", "--messages", "0"][..], "--messages"),
-        (&["check", "--outbound", "9"][..], "at most 4"),
+        (&["check", "--outbound", "9"][..], "9 is not in 0..=4"),
         (&["check", "--logons", "3"][..], "--logons"),
         (&["check", "--scenario", "nope"][..], "unknown scenario"),
         (&["check", "--max-states", "0"][..], "--max-states"),
@@ -152,4 +152,18 @@ fn sim_refuses_a_loom_only_provider_instead_of_passing_it() {
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("xpcheck_loom"), "{err}");
+}
+
+/// The README's table of situations SPEC grades "warn" is the one the code uses.
+#[test]
+fn readme_lists_every_warning_graded_situation() {
+    let readme = include_str!("../README.md");
+    let marker = "<!-- warnings-table: src/listing.rs warnings_markdown -->\n";
+    let at = readme.find(marker).expect("marker in README") + marker.len();
+    let table: String = readme[at..]
+        .lines()
+        .take_while(|l| l.starts_with('|'))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    assert_eq!(table, xpcheck::listing::warnings_markdown());
 }

@@ -11,7 +11,7 @@ fn opts() -> SimOptions {
     SimOptions::new(xpcheck::sim_run::sim_config())
 }
 
-fn loopback() -> xpcheck::sim::api::ProviderFactory {
+fn loopback() -> xpcheck::sim::api::ProviderFn {
     xpcheck::builtin::by_name("loopback")
         .expect("loopback")
         .factory

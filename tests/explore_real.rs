@@ -4,11 +4,11 @@
 
 use xpcheck::builtin::loopback::explorable;
 use xpcheck::builtin::Flaw;
-use xpcheck::conformance::{assert_conforms_exhaustively, explore};
+use xpcheck::conformance::{assert_conforms_exhaustively, exhaustive};
 
 #[test]
 fn loopback_real_code_passes_every_reachable_state() {
-    let r = explore(explorable(None));
+    let r = exhaustive(explorable(None));
     eprintln!(
         "loopback exhaustive: {} unique / {} states, depth {}, {:.2} s, complete {}",
         r.unique, r.states, r.depth, r.seconds, r.complete
@@ -31,7 +31,7 @@ fn every_sim_caught_flaw_is_caught_exhaustively_with_a_shortest_counterexample()
         // A flaw SPEC grades "warn" is caught under --strict.
         let mut opts = xpcheck::conformance::explore_options();
         opts.config.settings.deny_warnings = p.graded;
-        let r = xpcheck::sim::explore::explore(explorable(Some(flaw)), opts);
+        let r = xpcheck::sim::explore::explore(std::sync::Arc::new(explorable(Some(flaw))), opts);
         let (rule, events, findings) = r
             .counterexample
             .unwrap_or_else(|| panic!("{}: not caught in {} states", p.name, r.unique));

@@ -206,7 +206,7 @@ fn cli_formats() {
         "--provider",
         "loopback-cancel-ignored",
         "--seed",
-        "0",
+        "2",
         "--format",
         "chart",
     ]);

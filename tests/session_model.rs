@@ -1,5 +1,5 @@
 //! `xpcheck check --model session`: the correct clients pass every monitored LOGON, INIT, SVC and
-//! NOTIF rule (exercised, with every trigger reached); each faulty client behaviour violates a
+//! NOTIF rule and STAT-9 (exercised, with every trigger reached); each faulty client behaviour violates a
 //! rule of its list and nothing else, and its shortest counterexamples are insta snapshots.
 
 use xpcheck::model::check::CheckOptions;
@@ -115,6 +115,11 @@ fn no_mail_transports_breaks_logon_10() {
 }
 
 #[test]
+fn status_table_too_early_breaks_stat_9() {
+    check_faulty(ClientBehaviour::StatusTableTooEarly);
+}
+
+#[test]
 fn every_faulty_client_has_a_test() {
-    assert_eq!(ClientBehaviour::ALL.len(), 6);
+    assert_eq!(ClientBehaviour::ALL.len(), 7);
 }

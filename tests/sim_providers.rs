@@ -25,6 +25,29 @@ fn loopback_passes_2000_seeds() {
     }
 }
 
+/// A provider that never returned LOGON_SP_POLL is never polled (no POLL-1 check at all, so no
+/// POLL-1 finding) and gets its inbound mail through NOTIFY_NEWMAIL (SPN-10, LIFE-10); its
+/// worker thread's callbacks are on the `provider` lane, and the trace is still the seed's.
+#[test]
+fn relay_newmail_worker_passes_and_is_never_polled() {
+    let p = xpcheck_providers::by_name("relay").expect("built in");
+    let r = run_sim(&p, 0, 2000);
+    assert_eq!(r.verdict, Status::Pass, "{}", r.render());
+    let status = |id: &str| r.rules.iter().find(|x| x.id == id).map(|x| x.status);
+    assert_eq!(status("POLL-1"), Some(Status::NotExercised));
+    for id in ["SPN-10", "TN-17", "TN-21", "SM-5", "SUB-4"] {
+        assert_eq!(status(id), Some(Status::Pass), "{id}");
+    }
+    let opts = xpcheck::sim::SimOptions::new(xpcheck::sim_run::sim_config());
+    let a = xpcheck::sim::run_seed(p.factory, &opts, 11);
+    let b = xpcheck::sim::run_seed(p.factory, &opts, 11);
+    assert_eq!(a.events, b.events, "same seed, same trace");
+    assert!(a
+        .events
+        .iter()
+        .any(|e| e.thread == xpcheck::properties::event::Thread::Provider));
+}
+
 #[test]
 fn every_broken_provider_is_caught_naming_its_rules() {
     for p in xpcheck_providers::broken_for("sim") {

@@ -7,6 +7,8 @@
 pub mod behaviour;
 pub mod check;
 pub mod config;
+pub mod explorer;
+pub mod interrupt;
 pub mod model;
 pub mod provider;
 pub mod session;

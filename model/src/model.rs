@@ -484,7 +484,11 @@ impl Model for XpModel {
     }
 
     fn actions(&self, state: &State, actions: &mut Vec<Action>) {
-        if !state.violations.is_empty() {
+        // An interrupt during exploration (not while paths are rebuilt after it, when counting
+        // has stopped): no more actions, so the checker drains its queue and stops.
+        let interrupted =
+            || self.counters.counting.load(Ordering::Relaxed) && crate::interrupt::requested();
+        if !state.violations.is_empty() || interrupted() {
             return;
         }
         let cfg = &self.cfg;
@@ -614,8 +618,14 @@ impl Model for XpModel {
         p
     }
 
+    /// The action in MAPI words: thread, call, flag names, msg-refs (`xpcheck explore`).
     fn format_action(&self, action: &Action) -> String {
-        format!("{action:?}")
+        crate::explorer::action_words(action, self.cfg.logons)
+    }
+
+    /// The step as the events it makes, numbered as in every counterexample.
+    fn format_step(&self, last: &State, action: Action) -> Option<String> {
+        crate::explorer::step_words(self, last, action)
     }
 }
 

@@ -262,4 +262,3 @@ pub enum Job {
     /// Change the status row after TransportLogoff returned (faulty, LIFE-29).
     RowAfterLogoff,
 }
-

@@ -100,24 +100,32 @@ impl Serialize for Word {
 
 impl<'de> Deserialize<'de> for Word {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        #[derive(Deserialize)]
-        #[serde(untagged)]
-        enum Raw {
-            N(u64),
-            S(String),
-        }
-        let bad = |what: &str| serde::de::Error::custom(format!("not a 32-bit word: {what}"));
-        match Raw::deserialize(d)? {
-            Raw::N(n) => u32::try_from(n).map(Word).map_err(|_| bad(&n.to_string())),
-            Raw::S(s) => {
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = Word;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a 32-bit word: a number or a \"0x...\" string")
+            }
+            fn visit_u64<E: serde::de::Error>(self, n: u64) -> Result<Word, E> {
+                u32::try_from(n)
+                    .map(Word)
+                    .map_err(|_| E::custom(format!("not a 32-bit word: {n}")))
+            }
+            fn visit_i64<E: serde::de::Error>(self, n: i64) -> Result<Word, E> {
+                Err(E::custom(format!("not a 32-bit word: {n}")))
+            }
+            fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<Word, E> {
                 let t = s.trim();
                 let parsed = match t.strip_prefix("0x").or_else(|| t.strip_prefix("0X")) {
                     Some(hex) => u32::from_str_radix(hex, 16),
                     None => t.parse(),
                 };
-                parsed.map(Word).map_err(|_| bad(&s))
+                parsed
+                    .map(Word)
+                    .map_err(|_| E::custom(format!("not a 32-bit word: {s}")))
             }
         }
+        d.deserialize_any(V)
     }
 }
 
@@ -509,6 +517,19 @@ pub enum Body {
     /// MAPI called the message service's entry function with MSG_SERVICE_CONFIGURE after
     /// TransportLogon returned MAPI_E_UNCONFIGURED (LIFE-21).
     ServiceConfigure,
+    /// A client called `IMAPIStatus::FlushQueues(ulUIParam, cbTargetTransport,
+    /// lpTargetTransport, ulFlags)` on the spooler's own status object (FQ-4, FQ-18): the
+    /// spooler then owes an `IXPLogon::FlushQueues` to every transport logon active at this
+    /// moment, or to the one named. Thread: a client thread. Provider-level (it concerns every
+    /// logon, [`Body::is_provider_level`]); `Event::logon` is not used.
+    SpoolerStatusFlush {
+        /// FLUSH_* flags the client passed.
+        flags: FlushFlags,
+        /// The logon index of the transport whose status-row entry id the client passed in
+        /// `cbTargetTransport`/`lpTargetTransport` (FQ-18); `None`: no target, every transport.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        target: Option<u8>,
+    },
     /// A message store logged off: `IMAPISupport::StoreLogoffTransports(&ulFlags)` told the
     /// spooler how to wind down this logon's traffic for it (FLOW-15). Thread: spooler.
     StoreLogoff {
@@ -625,8 +646,9 @@ impl Body {
     }
 
     /// An event about the provider object rather than one logon: `XPProviderInit`, `Shutdown`,
-    /// `Release` of the provider object, and MAPI's MSG_SERVICE_CONFIGURE (LIFE-1..LIFE-4,
-    /// LIFE-21, LIFE-31, LIFE-33). Their returns are routed by the open call they answer
+    /// `Release` of the provider object, MAPI's MSG_SERVICE_CONFIGURE and a client's
+    /// FlushQueues on the spooler's status object (LIFE-1..LIFE-4, LIFE-21, LIFE-31, LIFE-33,
+    /// FQ-4). Their returns are routed by the open call they answer
     /// ([`crate::judge::observe_event`]).
     pub fn is_provider_level(&self) -> bool {
         matches!(
@@ -637,6 +659,7 @@ impl Body {
                     object: Released::Provider
                 }
                 | Body::ServiceConfigure
+                | Body::SpoolerStatusFlush { .. }
         )
     }
 

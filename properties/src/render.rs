@@ -61,6 +61,13 @@ pub fn describe(ev: &Event) -> String {
             if cancelled { " (user cancelled)" } else { "" }
         ),
         Body::ServiceConfigure => "MAPI: service entry(MSG_SERVICE_CONFIGURE)".into(),
+        Body::SpoolerStatusFlush { flags, target } => match target {
+            Some(i) => format!(
+                "spooler's IMAPIStatus::FlushQueues({}, target=logon {i})",
+                flags.describe()
+            ),
+            None => format!("spooler's IMAPIStatus::FlushQueues({})", flags.describe()),
+        },
         Body::TransportLogoff { flags } => format!("TransportLogoff({})", flags.describe()),
         Body::Shutdown { flags } => format!("Shutdown(0x{:X})", flags.0),
         Body::Return {

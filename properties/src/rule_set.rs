@@ -1,5 +1,5 @@
 //! What every rule set shares: a dense enum of rule IDs ([`RuleId`]), declared with
-//! [`rule_set!`](crate::rule_set), and a fixed-size bit mask over it ([`RuleMask`]).
+//! [`rule_set!`](macro@crate::rule_set), and a fixed-size bit mask over it ([`RuleMask`]).
 //!
 //! The transport rules ([`crate::rules::Rid`]) and the client rules
 //! ([`crate::client::ClientRid`]) are two rule sets; the judge's sinks, collectors, findings and

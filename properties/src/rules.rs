@@ -1,4 +1,4 @@
-//! The transport rules xpcheck's monitors check, as a dense rule set ([`crate::rule_set`]).
+//! The transport rules xpcheck's monitors check, as a dense rule set ([`mod@crate::rule_set`]).
 //!
 //! Every variant names a rule of SPEC.md §2; [`Rid::id`] gives the stable ID. The catalog
 //! (`crate::catalog`) lists all 231 rules; this enum lists the ones some monitor or coverage
@@ -111,6 +111,7 @@ crate::rule_set! {
     Idle3 = "IDLE-3",
     Fq1 = "FQ-1",
     Fq2 = "FQ-2",
+    Fq4 = "FQ-4",
     Fq5 = "FQ-5",
     Fq6 = "FQ-6",
     Fq7 = "FQ-7",

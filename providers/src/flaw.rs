@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use xpcheck_sim::api::{TransportProvider, Wire};
+use xpcheck_sim::api::ProviderFn;
 
 use crate::loopback::Loopback;
 
@@ -180,7 +180,7 @@ impl Flaw {
     }
 
     /// Its constructor.
-    pub fn factory(self) -> fn(Wire) -> Arc<dyn TransportProvider> {
+    pub fn factory(self) -> ProviderFn {
         match self {
             Flaw::CancelIgnored => |w| Arc::new(Loopback::flawed(w, Flaw::CancelIgnored)),
             Flaw::CancelOnlyAtEnd => |w| Arc::new(Loopback::flawed(w, Flaw::CancelOnlyAtEnd)),

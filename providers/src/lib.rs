@@ -1,12 +1,14 @@
 //! Built-in providers for the simulator: `loopback`, a correct transport written as a provider
-//! author would (a template), and broken variants that each break named rules, so the harness
-//! can show it catches them.
+//! author would (a template), `relay`, a correct one with a worker thread of its own driven by
+//! NOTIFY_NEWMAIL instead of Poll, and broken variants of loopback that each break named rules,
+//! so the harness can show it catches them.
 #![forbid(unsafe_code)]
 
 pub mod flaw;
 pub mod loopback;
+pub mod relay;
 
-use xpcheck_sim::api::ProviderFactory;
+use xpcheck_sim::api::ProviderFn;
 
 pub use flaw::Flaw;
 
@@ -27,8 +29,8 @@ pub struct Builtin {
     pub engines: &'static [&'static str],
     /// What it does.
     pub about: &'static str,
-    /// Constructor.
-    pub factory: ProviderFactory,
+    /// Constructor (any engine takes it as it is: `impl Into<ProviderFactory>`).
+    pub factory: ProviderFn,
 }
 
 /// Every built-in simulator provider, loopback first.
@@ -41,6 +43,14 @@ pub fn all() -> Vec<Builtin> {
         about: "correct reference transport over an in-memory wire (template for provider authors)",
         factory: loopback::loopback,
     }];
+    v.push(Builtin {
+        name: "relay",
+        breaks: &[],
+        graded: false,
+        engines: &["sim", "loom"],
+        about: "correct transport with a worker thread of its own, NOTIFY_NEWMAIL instead of Poll",
+        factory: relay::relay,
+    });
     v.extend(Flaw::ALL.iter().map(|f| Builtin {
         name: f.name(),
         breaks: f.breaks(),

@@ -23,12 +23,12 @@ use std::time::Duration;
 use xpcheck_properties::event::{MsgId, NotifyData};
 use xpcheck_properties::vocab::{
     EndMessageFlags, FlagWord, FlushFlags, HResult, LogoffFlags, LogonFlags, SpoolerNotifyFlags,
-    StatusCode as St, StatusRowFlags, SubmitFlags, TransportNotifyFlags as F,
+    StartMessageFlags, StatusCode as St, StatusRowFlags, SubmitFlags, TransportNotifyFlags as F,
 };
 use xpcheck_sim::api::{
     Message, MsgRefOut, Props, Support, TransportLogon, TransportProvider, Wire, WireMessage,
 };
-use xpcheck_sim::explore::{ExplorableLogon, LogonFactory};
+use xpcheck_sim::explore::ExplorableLogon;
 use xpcheck_sim::sync::thread::ThreadId;
 use xpcheck_sim::sync::{current_thread, Condvar, Mutex, MutexGuard};
 
@@ -156,9 +156,12 @@ impl ExplorableLogon for LoopbackLogon {
     }
 }
 
-/// The loopback logon for exhaustive exploration, with `flaw` if given.
-pub fn explorable(flaw: Option<Flaw>) -> LogonFactory<LoopbackLogon> {
-    Arc::new(move |support, wire, flags| Ok(LoopbackLogon::logon(support, wire, flaw, flags)))
+/// The loopback logon for exhaustive exploration (its TransportLogon), with `flaw` if given.
+pub fn explorable(
+    flaw: Option<Flaw>,
+) -> impl Fn(Support, Wire, &mut LogonFlags) -> Result<LoopbackLogon, HResult> + Send + Sync + 'static
+{
+    move |support, wire, flags| Ok(LoopbackLogon::logon(support, wire, flaw, flags))
 }
 
 /// A message between its SubmitMessage/StartMessage and the end of its transfer.
@@ -566,7 +569,7 @@ impl TransportLogon for LoopbackLogon {
         HResult::S_OK // EM-5
     }
 
-    fn start_message(&self, _flags: u32, msg: &Message, out: &MsgRefOut) -> HResult {
+    fn start_message(&self, _flags: StartMessageFlags, msg: &Message, out: &MsgRefOut) -> HResult {
         let r = self.begin(true, out);
         if self.check(r, false).is_err() {
             self.finish(r);

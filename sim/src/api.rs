@@ -8,8 +8,8 @@ use std::sync::Arc;
 
 use xpcheck_properties::event::NotifyData;
 use xpcheck_properties::vocab::{
-    EndMessageFlags, FlushFlags, HResult, LogoffFlags, LogonFlags, SubmitFlags,
-    TransportNotifyFlags, ValidateStateFlags,
+    EndMessageFlags, FlushFlags, HResult, IdleFlags, LogoffFlags, LogonFlags, StartMessageFlags,
+    SubmitFlags, TransportNotifyFlags, ValidateStateFlags,
 };
 
 pub use crate::objects::{Message, MsgRefOut, Props, Support};
@@ -58,14 +58,26 @@ pub trait TransportLogon: Send + Sync {
     /// `EndMessage(ulMsgRef, &ulFlags)` (EM-1..EM-6).
     fn end_message(&self, msg_ref: u32, flags: &mut EndMessageFlags) -> HResult;
 
-    /// `StartMessage(ulFlags, lpMessage, &ulMsgRef)` (SM-1..SM-14).
-    fn start_message(&self, flags: u32, msg: &Message, msg_ref: &MsgRefOut) -> HResult;
+    /// `StartMessage(ulFlags, lpMessage, &ulMsgRef)` (SM-1..SM-14); `flags` is reserved, 0 (SM-2).
+    /// The default is a send-only provider's: S_OK without SaveChanges, "no message" (SM-10).
+    fn start_message(
+        &self,
+        _flags: StartMessageFlags,
+        _msg: &Message,
+        _msg_ref: &MsgRefOut,
+    ) -> HResult {
+        HResult::S_OK
+    }
 
-    /// `Poll(&ulIncoming)` (POLL-1..POLL-3).
-    fn poll(&self, incoming: &mut u32) -> HResult;
+    /// `Poll(&ulIncoming)` (POLL-1..POLL-3): called only if TransportLogon returned
+    /// LOGON_SP_POLL (POLL-1). The default reports no mail.
+    fn poll(&self, incoming: &mut u32) -> HResult {
+        *incoming = 0;
+        HResult::S_OK
+    }
 
-    /// `Idle(ulFlags)` (IDLE-1..IDLE-3).
-    fn idle(&self, _flags: u32) -> HResult {
+    /// `Idle(ulFlags)` (IDLE-1..IDLE-3); `flags` is reserved, 0 (IDLE-2).
+    fn idle(&self, _flags: IdleFlags) -> HResult {
         HResult::S_OK
     }
 
@@ -81,5 +93,56 @@ pub trait TransportLogon: Send + Sync {
     fn transport_logoff(&self, flags: LogoffFlags) -> HResult;
 }
 
-/// Builds a provider object connected to the simulated messaging system.
-pub type ProviderFactory = fn(Wire) -> Arc<dyn TransportProvider>;
+/// A plain constructor of a provider object, e.g. `loopback` (what [`ProviderFactory`] is made
+/// from most often).
+pub type ProviderFn = fn(Wire) -> Arc<dyn TransportProvider>;
+
+/// Builds a fresh provider object connected to the simulated messaging system, once per seed,
+/// state or loom execution. Made from a plain `fn(Wire) -> Arc<dyn TransportProvider>` (every
+/// engine takes `impl Into<ProviderFactory>`, so such a function can be passed as it is) or, for
+/// a configured provider, from a closure with [`ProviderFactory::new`]:
+///
+/// ```
+/// # use std::sync::Arc;
+/// # use xpcheck_sim::api::*;
+/// # use xpcheck_properties::vocab::*;
+/// struct Mine { wire: Wire, retries: u32 }
+/// # impl TransportProvider for Mine {
+/// #     fn transport_logon(&self, _: Support, _: &mut LogonFlags)
+/// #         -> Result<Arc<dyn TransportLogon>, HResult> { Err(HResult::MAPI_E_CALL_FAILED) }
+/// # }
+/// let retries = 3;
+/// let factory = ProviderFactory::new(move |wire| Mine { wire, retries });
+/// # let _ = factory.make(Wire::new());
+/// ```
+#[derive(Clone)]
+pub struct ProviderFactory(Arc<dyn Fn(Wire) -> Arc<dyn TransportProvider> + Send + Sync>);
+
+impl ProviderFactory {
+    /// A factory from a closure that builds a provider object.
+    pub fn new<P: TransportProvider + 'static>(
+        make: impl Fn(Wire) -> P + Send + Sync + 'static,
+    ) -> ProviderFactory {
+        ProviderFactory(Arc::new(move |w| Arc::new(make(w))))
+    }
+
+    /// A fresh provider object on `wire`.
+    pub fn make(&self, wire: Wire) -> Arc<dyn TransportProvider> {
+        (self.0)(wire)
+    }
+}
+
+impl<F> From<F> for ProviderFactory
+where
+    F: Fn(Wire) -> Arc<dyn TransportProvider> + Send + Sync + 'static,
+{
+    fn from(f: F) -> ProviderFactory {
+        ProviderFactory(Arc::new(f))
+    }
+}
+
+impl std::fmt::Debug for ProviderFactory {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ProviderFactory")
+    }
+}

@@ -86,7 +86,7 @@ pub fn new_mail_signals(run: &SeedRun) -> usize {
 /// Runs one client session around seed `seed` of the transport simulation.
 pub fn run_client_seed(
     session: ClientSession,
-    factory: ProviderFactory,
+    factory: impl Into<ProviderFactory>,
     opts: &SimOptions,
     seed: u64,
 ) -> ClientRun {

@@ -11,10 +11,11 @@ use xpcheck_model::spooler::{out_id, Spooler, SpoolerMove};
 use xpcheck_model::state::Call;
 use xpcheck_model::Config;
 use xpcheck_properties::event::{Body, Event, Method, MsgId, Thread, Word};
+use xpcheck_properties::judge::session::OutPhase;
 use xpcheck_properties::judge::{Collect, Session};
 use xpcheck_properties::vocab::{
-    EndMessageFlags, FlagWord, FlushFlags, HResult, LogoffFlags, LogonFlags, SubmitFlags,
-    TransportNotifyFlags, ValidateStateFlags,
+    EndMessageFlags, FlagWord, FlushFlags, HResult, LogoffFlags, LogonFlags, StartMessageFlags,
+    SubmitFlags, TransportNotifyFlags, ValidateStateFlags,
 };
 
 use crate::api::{TransportLogon, TransportProvider};
@@ -89,12 +90,17 @@ pub(crate) struct State {
     pub(crate) session: Session,
     pub(crate) judged: Collect,
     spooler: Spooler,
-    threads: Vec<Thread>,
+    /// Explicit logical threads per OS thread, innermost last (the spooler's main thread of the
+    /// OS thread that drives the run, a notification injected inside a callback, the wire's
+    /// mail). An OS thread with none is a thread the provider owns: `provider`.
+    threads: Vec<(std::thread::ThreadId, Thread)>,
     notify_busy: bool,
     callbacks: u32,
     entry: Option<Method>,
     next_obj: u32,
     hang: bool,
+    /// Spooler calls made (a loom scenario tells a step made from one the spooler skipped).
+    pub(crate) calls: u64,
     /// Set when loom drives the harness from real (loom) threads instead of the seeded scheduler.
     pub(crate) loom: Option<LoomMode>,
     /// Set by the exhaustive explorer: the one injection of this step.
@@ -106,8 +112,13 @@ pub(crate) struct State {
     pub(crate) foreign_slots: u8,
 }
 
+/// The exhaustive explorer's injection pick that answers the `at`-th callback, if it is
+/// SpoolerYield, with MAPI_W_CANCEL_MESSAGE instead of injecting a notification (YLD-4).
+pub(crate) const YIELD_CANCEL_PICK: u8 = u8::MAX;
+
 /// The exhaustive explorer's injection: inside the `at`-th callback of the step, the `pick`-th
-/// notification (or AbortSubmit) the conforming spooler allows at that moment, if there is one.
+/// notification (or AbortSubmit) the conforming spooler allows at that moment, if there is one;
+/// or, for [`YIELD_CANCEL_PICK`], SpoolerYield's cancel answer.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct InjectPlan {
     pub(crate) at: u32,
@@ -135,8 +146,10 @@ pub(crate) enum RefSource {
 }
 
 /// The spooler's view of the message entry point now running on its main thread (loom
-/// scenarios): the notify thread may cancel it from the entry point's first callback until its
-/// return — recorded under this lock, so a cancel is never issued for a message already back.
+/// scenarios): the notify thread may cancel it from the provider's first move on it (its first
+/// callback, or the start of its `*lpulMsgRef` write — a cancel read before the write lands
+/// carries the preset 0/1, TN-21) until its return; recorded under this lock, so a cancel is
+/// never issued for a message already back.
 #[derive(Default)]
 pub(crate) struct Window {
     pub(crate) armed: Option<RefSource>,
@@ -145,7 +158,7 @@ pub(crate) struct Window {
 
 /// The harness shared by the support object, message objects and the scheduler.
 pub struct Harness {
-    wire: Wire,
+    pub(crate) wire: Wire,
     state: Mutex<State>,
     logon: Mutex<Option<Arc<dyn TransportLogon>>>,
     pub(crate) window: crate::sync::Mutex<Window>,
@@ -154,6 +167,31 @@ pub struct Harness {
     /// threads write, and loom must see it as such, or it would never put one thread's event
     /// between two of the other's (e.g. a cancel between a provider's check and its write).
     clock: Option<crate::sync::atomic::AtomicU64>,
+}
+
+impl State {
+    /// The calling OS thread acts as logical thread `t` until [`State::pop_lane`].
+    pub(crate) fn push_lane(&mut self, t: Thread) {
+        self.threads.push((std::thread::current().id(), t));
+    }
+
+    /// Undoes the calling OS thread's last [`State::push_lane`].
+    pub(crate) fn pop_lane(&mut self) {
+        let me = std::thread::current().id();
+        if let Some(i) = self.threads.iter().rposition(|(id, _)| *id == me) {
+            self.threads.remove(i);
+        }
+    }
+}
+
+/// The lanes a harness starts with: the creating OS thread is the spooler's main thread
+/// (under loom the scenario labels its loom threads instead).
+fn base_lanes(loom: bool) -> Vec<(std::thread::ThreadId, Thread)> {
+    if loom {
+        Vec::new()
+    } else {
+        vec![(std::thread::current().id(), Thread::Spooler)]
+    }
 }
 
 impl Harness {
@@ -171,17 +209,19 @@ impl Harness {
 
     /// Records an event and returns the logical thread it was recorded on.
     pub(crate) fn record(st: &mut State, body: Body) -> Thread {
-        let thread = match &st.loom {
-            None => *st.threads.last().unwrap_or(&Thread::Spooler),
-            // An explicit push (the wire's mail) wins; otherwise the loom thread's name.
-            Some(_) if st.threads.len() > 1 => *st.threads.last().unwrap_or(&Thread::Spooler),
-            Some(m) => {
+        let me = std::thread::current().id();
+        let pushed = st.threads.iter().rev().find(|(id, _)| *id == me);
+        let thread = match (&st.loom, pushed) {
+            (_, Some((_, t))) => *t,
+            // A thread the provider started itself (its own worker), not a spooler thread.
+            (None, None) => Thread::Provider,
+            (Some(m), None) => {
                 let me = crate::sync::current_thread();
                 m.labels
                     .iter()
                     .rev()
                     .find(|(id, _)| *id == me)
-                    .map_or(Thread::Spooler, |(_, t)| *t)
+                    .map_or(Thread::Provider, |(_, t)| *t)
             }
         };
         let ev = Event::new(st.seq_base + st.events.len() as u64, thread, body);
@@ -201,14 +241,14 @@ impl Harness {
     /// A harness with a fresh provider from `factory`, the mail of the configuration already
     /// waiting on the wire (as in the model's scenarios).
     pub(crate) fn new(
-        factory: crate::api::ProviderFactory,
+        factory: &crate::api::ProviderFactory,
         opts: &SimOptions,
         choose: Chooser,
         loom: Option<LoomMode>,
     ) -> (Arc<Harness>, Arc<dyn TransportProvider>) {
         let loom_mode = loom.is_some();
         let wire = Wire::new();
-        let provider = factory(wire.clone());
+        let provider = factory.make(wire.clone());
         let h = Arc::new(Harness {
             wire: wire.clone(),
             state: Mutex::new(State {
@@ -218,12 +258,13 @@ impl Harness {
                 session: Session::default(),
                 judged: Collect::new(),
                 spooler: Spooler::new(&opts.config),
-                threads: vec![Thread::Spooler],
+                threads: base_lanes(loom_mode),
                 notify_busy: false,
                 callbacks: 0,
                 entry: None,
                 next_obj: 99,
                 hang: false,
+                calls: 0,
                 loom,
                 plan: None,
                 seq_base: 0,
@@ -236,9 +277,9 @@ impl Harness {
         {
             let mut st = h.lock();
             for c in 0..u32::from(opts.config.inbound) {
-                st.threads.push(Thread::Wire);
+                st.push_lane(Thread::Wire);
                 Harness::record(&mut st, Body::MailArrived { content: c });
-                st.threads.pop();
+                st.pop_lane();
                 // Some inbound mail carries nontransmittable properties (SM-8).
                 let nontransmittable = st.choose.chance(300);
                 wire.deliver(WireMessage {
@@ -271,12 +312,13 @@ impl Harness {
                 session,
                 judged: Collect::new(),
                 spooler,
-                threads: vec![Thread::Spooler],
+                threads: base_lanes(false),
                 notify_busy: false,
                 callbacks: 0,
                 entry: None,
                 next_obj,
                 hang: false,
+                calls: 0,
                 loom: None,
                 plan,
                 seq_base,
@@ -304,9 +346,9 @@ impl Harness {
     /// Records an event on a given logical thread.
     pub(crate) fn record_on(&self, thread: Thread, body: Body) {
         let mut st = self.lock();
-        st.threads.push(thread);
+        st.push_lane(thread);
         Self::record(&mut st, body);
-        st.threads.pop();
+        st.pop_lane();
     }
 
     /// Carries out one spooler move.
@@ -371,17 +413,52 @@ impl Harness {
     }
 
     /// After a provider callback on `thread`: under loom, the running message entry point
-    /// made a callback, so from now on the notify thread may cancel it; in the seeded run,
-    /// maybe a notification injected inside the callback.
+    /// made a move, so from now on the notify thread may cancel it; in the seeded run, maybe a
+    /// notification injected inside the callback.
     fn after_callback(self: &Arc<Self>, thread: Thread) {
         if !self.is_loom() {
             self.maybe_inject();
-        } else if thread == Thread::Spooler {
-            let mut w = self.window();
-            if w.armed.is_some() {
-                w.open = true;
-            }
+        } else if thread != Thread::Notify {
+            self.open_window();
         }
+    }
+
+    /// Loom: the armed entry point may be cancelled from now on.
+    fn open_window(&self) {
+        let mut w = self.window();
+        if w.armed.is_some() {
+            w.open = true;
+        }
+    }
+
+    /// The provider is about to write `*lpulMsgRef`. A notification may land just before the
+    /// write: a cancel then carries the spooler's preset, 0 outbound or 1 inbound (TN-21, SUB-3,
+    /// SM-4), for a message the provider has started on — under loom by the notify thread
+    /// reading the cell, in the seeded run injected here. (The exhaustive explorer injects
+    /// inside callbacks only.)
+    pub(crate) fn before_ref_write(self: &Arc<Self>) {
+        self.tick();
+        if self.is_loom() {
+            self.open_window();
+        } else if self.lock().plan.is_none() {
+            self.maybe_inject();
+        }
+    }
+
+    /// `*lpulMsgRef = value`: the store and its event are one step for a cancel that reads the
+    /// cell (under loom both happen under the window lock the cancel reads it under), so the
+    /// trace never shows a cancel carrying a value before the write of it.
+    pub(crate) fn write_ref(self: &Arc<Self>, cell: &crate::sync::atomic::AtomicU32, value: u32) {
+        self.tick();
+        let thread = {
+            let _w = self.is_loom().then(|| self.window());
+            cell.store(value, crate::sync::atomic::Ordering::SeqCst);
+            let mut st = self.lock();
+            let thread = Self::record(&mut st, Body::MsgRefWrite { value });
+            self.count_callback(&mut st);
+            thread
+        };
+        self.after_callback(thread);
     }
 
     fn count_callback(&self, st: &mut State) {
@@ -398,7 +475,14 @@ impl Harness {
             let mut st = self.lock();
             let may = st.opts.config.yield_cancel && st.spooler.yield_cancels > 0;
             let per = st.opts.yield_cancel_per_mille;
-            let result = if may && Self::chance(&mut st, per) {
+            let planned = st
+                .plan
+                .map(|p| p.pick == YIELD_CANCEL_PICK && p.at == p.seen);
+            let cancel = match planned {
+                Some(planned) => planned,
+                None => Self::chance(&mut st, per),
+            };
+            let result = if may && cancel {
                 HResult::MAPI_W_CANCEL_MESSAGE
             } else {
                 HResult::S_OK
@@ -472,7 +556,7 @@ impl Harness {
     }
 
     fn abort_submit(st: &mut State, slot: u8) {
-        st.threads.push(Thread::Client(1));
+        st.push_lane(Thread::Client(1));
         Self::record(
             st,
             Body::AbortSubmit {
@@ -481,7 +565,7 @@ impl Harness {
                 flags: xpcheck_properties::event::Word(0),
             },
         );
-        st.threads.pop();
+        st.pop_lane();
     }
 
     /// TransportNotify on the notify thread (top level or injected inside a callback).
@@ -500,7 +584,7 @@ impl Harness {
         {
             let mut st = self.lock();
             st.notify_busy = true;
-            st.threads.push(Thread::Notify);
+            st.push_lane(Thread::Notify);
             Self::record(&mut st, Body::TransportNotify { flags: f, data });
         }
         let mut out = f;
@@ -510,7 +594,7 @@ impl Harness {
             &mut st,
             Body::ret_flags(Method::TransportNotify, hr, out.raw()),
         );
-        st.threads.pop();
+        st.pop_lane();
         st.notify_busy = false;
     }
 
@@ -525,9 +609,14 @@ impl Harness {
             let s = &st.session;
             let flushing = s.flush[0].state != xpcheck_properties::judge::session::FlushState::Off;
             let allowed = match method {
-                Method::Poll => s.inbound,
-                // Only with a reason to expect mail (SM-1, SPN-10).
-                Method::StartMessage => flushing || s.inbound && s.inb.signalled,
+                // Only for a provider that asked to be polled (POLL-1, LIFE-10).
+                Method::Poll => s.inbound && s.caps.contains(LogonFlags::LOGON_SP_POLL),
+                // Only with a reason to expect mail (SM-1, SPN-10), and never between an
+                // accepted SubmitMessage and its EndMessage (SUB-8).
+                Method::StartMessage => {
+                    (flushing || s.inbound && s.inb.signalled)
+                        && !s.out.iter().any(|m| m.phase == OutPhase::Accepted)
+                }
                 Method::SubmitMessage => st.session.outbound,
                 _ => true,
             };
@@ -537,11 +626,12 @@ impl Harness {
         }
         st.entry = Some(method);
         st.callbacks = 0;
+        st.calls += 1;
         Self::record(&mut st, body);
         true
     }
 
-    /// Loom: the message entry point just called may be cancelled once it calls back.
+    /// Loom: the message entry point just called may be cancelled once it makes its first move.
     fn arm(&self, source: RefSource) {
         if self.is_loom() {
             let mut w = self.window();
@@ -693,7 +783,7 @@ impl Harness {
                     return;
                 }
                 self.arm(RefSource::Cell(cell.value.clone()));
-                let hr = l.start_message(0, &msg, &cell);
+                let hr = l.start_message(StartMessageFlags::empty(), &msg, &cell);
                 self.end(Body::Return {
                     method: Method::StartMessage,
                     hr,
@@ -779,17 +869,21 @@ pub(crate) fn install_quiet_panic_hook() {
 }
 
 /// Runs one seed of the simulation on a fresh provider from `factory`.
-pub fn run_seed(factory: crate::api::ProviderFactory, opts: &SimOptions, seed: u64) -> SeedRun {
-    run_with(factory, opts, seed, Chooser::seeded(seed))
+pub fn run_seed(
+    factory: impl Into<crate::api::ProviderFactory>,
+    opts: &SimOptions,
+    seed: u64,
+) -> SeedRun {
+    run_with(&factory.into(), opts, seed, Chooser::seeded(seed))
 }
 
 /// Runs a scripted session (proptest shrinks the script); `seed` in the result is 0.
 pub fn run_script(
-    factory: crate::api::ProviderFactory,
+    factory: impl Into<crate::api::ProviderFactory>,
     opts: &SimOptions,
     script: &[u8],
 ) -> SeedRun {
-    run_with(factory, opts, 0, Chooser::script(script))
+    run_with(&factory.into(), opts, 0, Chooser::script(script))
 }
 
 /// The trace recorded so far (the watchdog reads it from a run it gave up on).
@@ -803,7 +897,7 @@ pub fn events_so_far(h: &Harness) -> Vec<Event> {
 
 /// Like [`run_seed`], telling `on_start` the harness before driving it (for the watchdog).
 pub fn run_seed_watched(
-    factory: crate::api::ProviderFactory,
+    factory: &crate::api::ProviderFactory,
     opts: &SimOptions,
     seed: u64,
     on_start: &dyn Fn(&Arc<Harness>),
@@ -812,7 +906,7 @@ pub fn run_seed_watched(
 }
 
 fn run_with(
-    factory: crate::api::ProviderFactory,
+    factory: &crate::api::ProviderFactory,
     opts: &SimOptions,
     seed: u64,
     choose: Chooser,
@@ -821,7 +915,7 @@ fn run_with(
 }
 
 fn run_inner(
-    factory: crate::api::ProviderFactory,
+    factory: &crate::api::ProviderFactory,
     opts: &SimOptions,
     seed: u64,
     choose: Chooser,
@@ -859,7 +953,14 @@ fn run_inner(
     }
 }
 
+const END_DIRECTION: u32 = TransportNotifyFlags::NOTIFY_END_INBOUND
+    .union(TransportNotifyFlags::NOTIFY_END_OUTBOUND)
+    .bits();
+
 fn drive(h: &Arc<Harness>, provider: &Arc<dyn TransportProvider>, opts: &SimOptions) {
+    // A quarter of the runs start with the remote system offline (store-and-forward, DEF-4).
+    let offline = h.lock().choose.chance(250);
+    h.wire.set_online(!offline);
     for _ in 0..opts.max_steps {
         let mv = {
             let mut st = h.lock();
@@ -876,12 +977,18 @@ fn drive(h: &Arc<Harness>, provider: &Arc<dyn TransportProvider>, opts: &SimOpti
                 h.wire.set_online(!online);
             }
             // Logging off ends the run: rare (1 in 40 per other move) so runs get somewhere.
-            let weight = |m: &SpoolerMove| {
-                if matches!(m, SpoolerMove::Main(Call::Logoff { .. })) {
-                    1
-                } else {
-                    40
+            // Aborting a deferred message is rare too (a user's cancel, or the spooler's own
+            // before it logs off, TN-25/TN-26), so the provider gets to announce it (DEF-4).
+            let weight = |m: &SpoolerMove| match m {
+                SpoolerMove::Main(Call::Logoff { .. }) => 1,
+                SpoolerMove::Notify(Call::Notify { flags, .. })
+                    if flags & TransportNotifyFlags::NOTIFY_ABORT_DEFERRED.raw() != 0 =>
+                {
+                    2
                 }
+                // Ending a direction is for good (LIFE-35): not too early either.
+                SpoolerMove::Notify(Call::Notify { flags, .. }) if flags & END_DIRECTION != 0 => 8,
+                _ => 40,
             };
             let total: u32 = moves.iter().map(weight).sum();
             let mut pick = st.choose.below(total);

@@ -201,11 +201,11 @@ impl MsgRefOut {
         }
     }
 
-    /// Store the provider's reference (SUB-4, SM-5: before using the message).
+    /// Store the provider's reference (SUB-4, SM-5: before using the message). A cancel may
+    /// land just before the value does, carrying the preset (TN-21).
     pub fn set(&self, value: u32) {
-        self.value
-            .store(value, crate::sync::atomic::Ordering::SeqCst);
-        self.h.callback(Body::MsgRefWrite { value });
+        self.h.before_ref_write();
+        self.h.write_ref(&self.value, value);
     }
 
     /// The current value.

@@ -32,11 +32,12 @@ pub struct Minimal {
 /// Runs `cases` scripts (deterministic proptest RNG); returns the shrunk minimal failing
 /// script, or `None` if every case conformed.
 pub fn find_minimal(
-    factory: ProviderFactory,
+    factory: impl Into<ProviderFactory>,
     opts: &SimOptions,
     cases: u32,
     max_len: usize,
 ) -> Option<Minimal> {
+    let factory = factory.into();
     let config = Config {
         cases,
         failure_persistence: None,
@@ -45,7 +46,7 @@ pub fn find_minimal(
     let mut runner =
         TestRunner::new_with_rng(config, TestRng::deterministic_rng(RngAlgorithm::ChaCha));
     let result = runner.run(&scripts(max_len), |script| {
-        let run = run_script(factory, opts, &script);
+        let run = run_script(factory.clone(), opts, &script);
         if failed(&run) {
             Err(TestCaseError::fail(
                 "a rule was violated or the provider crashed",
@@ -57,7 +58,7 @@ pub fn find_minimal(
     match result {
         Ok(()) => None,
         Err(TestError::Fail(_, script)) => {
-            let run = run_script(factory, opts, &script);
+            let run = run_script(factory.clone(), opts, &script);
             Some(Minimal { script, run })
         }
         Err(TestError::Abort(_)) => None,

@@ -8,6 +8,8 @@ use std::time::{Duration, Instant};
 use xpcheck_properties::judge::{Collect, Finding, Severity};
 use xpcheck_properties::rules::Rid;
 
+use xpcheck_model::interrupt;
+
 use crate::api::ProviderFactory;
 use crate::harness::{
     events_so_far, run_seed, run_seed_watched, Crash, Harness, SeedRun, SimOptions,
@@ -41,12 +43,94 @@ pub struct SimSummary {
     pub violations: Vec<FirstViolation>,
     /// First crash (panic or hang) and its run.
     pub crash: Option<(Crash, SeedRun)>,
+    /// An interrupt (`xpcheck_model::interrupt`) stopped the run before `to`.
+    pub interrupted: bool,
+    /// What the runs reached that no rule counts, for the report's notes.
+    pub reach: Reach,
+}
+
+/// What a range of seeds reached that no rule's checks show: deferrals and their
+/// announcements, callbacks from the provider's own threads ([`Reach::notes`] says what the
+/// engine therefore did or could not judge).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Reach {
+    /// EndMessage returned END_DONT_RESEND (the provider deferred a message, EM-2, DEF-4).
+    pub deferrals: u64,
+    /// SpoolerNotify(NOTIFY_SENTDEFERRED) calls (DEF-4).
+    pub announcements: u64,
+    /// Events recorded on the `provider` lane (threads the provider started itself).
+    pub provider_thread: u64,
+}
+
+impl Reach {
+    /// Adds another range's figures.
+    pub fn add(&mut self, o: Reach) {
+        self.deferrals += o.deferrals;
+        self.announcements += o.announcements;
+        self.provider_thread += o.provider_thread;
+    }
+
+    fn count(&mut self, events: &[xpcheck_properties::event::Event]) {
+        use xpcheck_properties::event::{Body, Method, Thread};
+        use xpcheck_properties::vocab::{EndMessageFlags, SpoolerNotifyFlags};
+        for e in events {
+            match e.body {
+                Body::Return {
+                    method: Method::EndMessage,
+                    flags: Some(w),
+                    ..
+                } if w.0 & EndMessageFlags::END_DONT_RESEND.bits() != 0 => self.deferrals += 1,
+                Body::SpoolerNotify { flags, .. }
+                    if flags.contains(SpoolerNotifyFlags::NOTIFY_SENTDEFERRED) =>
+                {
+                    self.announcements += 1
+                }
+                _ => {}
+            }
+            if e.thread == Thread::Provider {
+                self.provider_thread += 1;
+            }
+        }
+    }
+
+    /// What the seeded simulator cannot see, and what this provider left unreached: the notes
+    /// of a `sim` report, so that a pass never reads as more than it is.
+    pub fn notes(&self) -> Vec<String> {
+        let mut notes = vec![
+            "one OS thread: sim injects TransportNotify inside the provider's callbacks, never \
+             between two of its steps on another thread; those races are the loom engine's \
+             (RUSTFLAGS=\"--cfg xpcheck_loom\", xpcheck::conformance::loom) (TN-17, TN-27, STAT-4)"
+                .to_string(),
+        ];
+        if self.provider_thread > 0 {
+            notes.push(format!(
+                "the provider's own threads made {} callbacks (lane `provider`); sim does not \
+                 schedule them: where they run while the spooler is not waiting on them, the \
+                 order is the operating system's, not the seed's",
+                self.provider_thread
+            ));
+        }
+        if self.deferrals > 0 && self.announcements == 0 {
+            notes.push(format!(
+                "the provider deferred {} messages (END_DONT_RESEND) and announced none with \
+                 NOTIFY_SENTDEFERRED: DEF-4's resubmission was never reached",
+                self.deferrals
+            ));
+        }
+        notes
+    }
 }
 
 /// Runs seeds `from..to` (to exclusive). With a watchdog (the default) the seeds run on a worker
 /// thread; a seed that stops making progress is reported as [`Crash::Deadlock`] with its trace so
 /// far, and the rest of the range is not run.
-pub fn run_seeds(factory: ProviderFactory, opts: &SimOptions, from: u64, to: u64) -> SimSummary {
+pub fn run_seeds(
+    factory: impl Into<ProviderFactory>,
+    opts: &SimOptions,
+    from: u64,
+    to: u64,
+) -> SimSummary {
+    let factory = factory.into();
     let n = Rid::ALL.len();
     let mut s = SimSummary {
         seeds: 0,
@@ -56,16 +140,22 @@ pub fn run_seeds(factory: ProviderFactory, opts: &SimOptions, from: u64, to: u64
         warnings: vec![0; n],
         violations: Vec::new(),
         crash: None,
+        interrupted: false,
+        reach: Reach::default(),
     };
     let start = Instant::now();
     if opts.watchdog_ms == 0 {
         for seed in from..to {
-            s.add(run_seed(factory, opts, seed));
+            if interrupt::requested() {
+                break;
+            }
+            s.add(run_seed(factory.clone(), opts, seed));
         }
     } else {
         watched(factory, opts, from, to, &mut s);
     }
     s.seconds = start.elapsed().as_secs_f64();
+    s.interrupted = s.seeds < to - from && s.crash.is_none() && interrupt::requested();
     s
 }
 
@@ -79,8 +169,11 @@ fn watched(factory: ProviderFactory, opts: &SimOptions, from: u64, to: u64, s: &
     let o = *opts;
     let _worker = std::thread::spawn(move || {
         for seed in from..to {
+            if interrupt::requested() {
+                return; // between seeds: the safe point
+            }
             let started = tx.clone();
-            let run = run_seed_watched(factory, &o, seed, &|h| {
+            let run = run_seed_watched(&factory, &o, seed, &|h| {
                 let _ = started.send(Msg::Started(seed, h.clone()));
             });
             if tx.send(Msg::Done(Box::new(run))).is_err() {
@@ -120,6 +213,7 @@ fn watched(factory: ProviderFactory, opts: &SimOptions, from: u64, to: u64, s: &
 
 impl SimSummary {
     fn add(&mut self, run: SeedRun) {
+        self.reach.count(&run.events);
         self.seeds += 1;
         self.events += run.events.len() as u64;
         for (c, k) in self.checks.iter_mut().zip(&run.judged.checks) {
@@ -147,5 +241,34 @@ impl SimSummary {
                 self.crash = Some((c, run));
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Reach;
+
+    #[test]
+    fn a_plain_run_notes_only_what_one_thread_cannot_see() {
+        let n = Reach::default().notes();
+        assert_eq!(n.len(), 1);
+        assert!(n[0].contains("loom"));
+    }
+
+    #[test]
+    fn provider_threads_and_unannounced_deferrals_are_noted() {
+        let r = Reach {
+            deferrals: 3,
+            announcements: 0,
+            provider_thread: 5,
+        };
+        let n = r.notes().join("\n");
+        assert!(n.contains("5 callbacks (lane `provider`)"), "{n}");
+        assert!(n.contains("deferred 3 messages"), "{n}");
+        let announced = Reach {
+            announcements: 1,
+            ..r
+        };
+        assert!(!announced.notes().join("\n").contains("DEF-4"));
     }
 }

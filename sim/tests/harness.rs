@@ -6,8 +6,8 @@ use std::sync::Arc;
 use xpcheck_model::{Behaviour, Config, Scenario};
 use xpcheck_properties::event::NotifyData;
 use xpcheck_properties::vocab::{
-    EndMessageFlags, FlushFlags, HResult, LogoffFlags, LogonFlags, StatusCode, StatusRowFlags,
-    SubmitFlags, TransportNotifyFlags,
+    EndMessageFlags, FlushFlags, HResult, LogoffFlags, LogonFlags, StartMessageFlags, StatusCode,
+    StatusRowFlags, SubmitFlags, TransportNotifyFlags,
 };
 use xpcheck_sim::api::{Message, MsgRefOut, Support, TransportLogon, TransportProvider, Wire};
 use xpcheck_sim::{run_seed, run_seeds, Crash, SimOptions};
@@ -59,7 +59,7 @@ impl TransportLogon for BadLogon {
     fn end_message(&self, _: u32, _: &mut EndMessageFlags) -> HResult {
         HResult::S_OK
     }
-    fn start_message(&self, _: u32, _: &Message, _: &MsgRefOut) -> HResult {
+    fn start_message(&self, _: StartMessageFlags, _: &Message, _: &MsgRefOut) -> HResult {
         HResult::S_OK
     }
     fn poll(&self, incoming: &mut u32) -> HResult {
@@ -207,7 +207,7 @@ fn deadlocking(_: Wire) -> Arc<dyn TransportProvider> {
         fn end_message(&self, _: u32, _: &mut EndMessageFlags) -> HResult {
             HResult::S_OK
         }
-        fn start_message(&self, _: u32, _: &Message, _: &MsgRefOut) -> HResult {
+        fn start_message(&self, _: StartMessageFlags, _: &Message, _: &MsgRefOut) -> HResult {
             HResult::S_OK
         }
         fn poll(&self, incoming: &mut u32) -> HResult {

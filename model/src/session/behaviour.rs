@@ -2,8 +2,8 @@
 //!
 //! A scenario is a process (application or Windows service) with 2–3 client threads; each
 //! thread runs one program chosen (nondeterministically, in the initial state) from its menu:
-//! `MAPIInitialize`, one `MAPILogonEx`, optionally a status-table read and a wait for
-//! notifications, `Logoff`, `MAPIUninitialize`, thread exit. A [`ClientBehaviour`] other than
+//! `MAPIInitialize`, one `MAPILogonEx`, optionally `GetStatusTable` with a status-table read
+//! (STAT-9, LOGON-10) and a wait for notifications, `Logoff`, `MAPIUninitialize`, thread exit. A [`ClientBehaviour`] other than
 //! `Correct` flips one decision of the clients or of MAPI and is built to break named rules.
 
 use xpcheck_properties::vocab::{MapiInitFlags as I, MapiLogonFlags as L};
@@ -53,7 +53,8 @@ pub struct Program {
     pub password_null: bool,
     /// `ulUIParam` (LOGON-3).
     pub ui_param: u64,
-    /// Reads the status table after a successful logon (LOGON-10).
+    /// Calls `IMAPISession::GetStatusTable` and reads the table after a successful logon
+    /// (STAT-9, LOGON-10).
     pub status_table: bool,
     /// Waits for notifications after the logon.
     pub wait: Await,
@@ -237,17 +238,21 @@ pub enum ClientBehaviour {
     /// MAPI tells the spooler about `MAPI_NO_MAIL` sessions: their transports get logged on and
     /// the status table shows them (LOGON-10; SVC-2 for a service).
     NoMailTransports,
+    /// MAPI returns `IMAPISession::GetStatusTable` at once, before the spooler has started the
+    /// session's transports (STAT-9).
+    StatusTableTooEarly,
 }
 
 impl ClientBehaviour {
     /// Every behaviour: the correct one first.
-    pub const ALL: [ClientBehaviour; 6] = [
+    pub const ALL: [ClientBehaviour; 7] = [
         ClientBehaviour::Correct,
         ClientBehaviour::ServiceWithoutNtService,
         ClientBehaviour::ServiceWithLogonUi,
         ClientBehaviour::WaitWithoutPumping,
         ClientBehaviour::TimeoutWithoutContention,
         ClientBehaviour::NoMailTransports,
+        ClientBehaviour::StatusTableTooEarly,
     ];
 
     /// CLI name.
@@ -259,6 +264,7 @@ impl ClientBehaviour {
             ClientBehaviour::WaitWithoutPumping => "wait-without-pumping",
             ClientBehaviour::TimeoutWithoutContention => "timeout-without-contention",
             ClientBehaviour::NoMailTransports => "no-mail-transports",
+            ClientBehaviour::StatusTableTooEarly => "status-table-too-early",
         }
     }
 
@@ -276,13 +282,16 @@ impl ClientBehaviour {
             ClientBehaviour::WaitWithoutPumping => &["NOTIF-2", "INIT-10"],
             ClientBehaviour::TimeoutWithoutContention => &["LOGON-13"],
             ClientBehaviour::NoMailTransports => &["LOGON-10", "SVC-2"],
+            ClientBehaviour::StatusTableTooEarly => &["STAT-9"],
         }
     }
 
     /// One line about it.
     pub fn about(self) -> &'static str {
         match self {
-            ClientBehaviour::Correct => "clients and MAPI follow every LOGON/INIT/SVC/NOTIF rule",
+            ClientBehaviour::Correct => {
+                "clients and MAPI follow every LOGON/INIT/SVC/NOTIF rule and STAT-9"
+            }
             ClientBehaviour::ServiceWithoutNtService => {
                 "a Windows service without MAPI_NT_SERVICE in MAPIINIT_0 and MAPILogonEx"
             }
@@ -297,6 +306,9 @@ impl ClientBehaviour {
             }
             ClientBehaviour::NoMailTransports => {
                 "a MAPI_NO_MAIL session whose transports get logged on"
+            }
+            ClientBehaviour::StatusTableTooEarly => {
+                "GetStatusTable returns before the spooler has started the session's transports"
             }
         }
     }

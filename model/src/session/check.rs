@@ -83,7 +83,8 @@ pub fn check(cfg: &SessionConfig, opts: CheckOptions) -> SessionOutcome {
         states,
         depth,
         seconds,
-        complete: !cut_states && !cut_depth,
+        // An interrupt (SIGINT / SIGTERM) cut the run short too.
+        complete: !cut_states && !cut_depth && !crate::interrupt::requested(),
         checks: counters.checks(),
         warnings: counters.warnings(),
         violated,
@@ -93,7 +94,8 @@ pub fn check(cfg: &SessionConfig, opts: CheckOptions) -> SessionOutcome {
             .collect(),
         counterexamples: Vec::new(),
     };
-    if opts.counterexamples {
+    // After an interrupt the violations found are kept; no more search for their paths.
+    if opts.counterexamples && !crate::interrupt::requested() {
         for &rule in &out.violated {
             if let Some(cx) = shortest_counterexample(cfg, rule) {
                 out.counterexamples.push(cx);

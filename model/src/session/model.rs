@@ -49,8 +49,10 @@ pub enum Pc {
     InMutex,
     /// In `MAPILogonEx`, the logon dialog is open (LOGON-7).
     Dialog,
-    /// Next: read the status table (LOGON-10).
+    /// Next: `IMAPISession::GetStatusTable`, then read the table (STAT-9, LOGON-10).
     Status,
+    /// In `GetStatusTable`, waiting for the spooler to start the session's transports (STAT-9).
+    InStatusTable,
     /// Next: wait for notifications.
     Await,
     /// Blocked in a wait (`pumping`: `MsgWaitForMultipleObjects`).
@@ -134,7 +136,7 @@ pub enum SessionAction {
 
 /// The `sometimes` properties: situations the exploration must reach, with the rule whose
 /// trigger each shows reachable. A rule with an entry here is `pass` only if it was reached.
-pub const SOMETIMES: [(&str, &str); 18] = [
+pub const SOMETIMES: [(&str, &str); 19] = [
     (
         "LOGON-5",
         "LOGON-5: a logon without MAPI_NEW_SESSION joins the shared session",
@@ -206,6 +208,10 @@ pub const SOMETIMES: [(&str, &str); 18] = [
     (
         "LOGON-3",
         "LOGON-3: ulUIParam = 0 with no dialog, and the logon succeeds",
+    ),
+    (
+        "STAT-9",
+        "STAT-9: GetStatusTable waits until the spooler has started the session's transports",
     ),
 ];
 
@@ -353,8 +359,8 @@ macro_rules! table {
 const HOLDS: [fn(&SessionModel, &SessionState) -> bool; 40] = table!(holds,
     0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25 26 27 28 29 30 31 32 33 34
     35 36 37 38 39);
-const REACHED: [fn(&SessionModel, &SessionState) -> bool; 18] =
-    table!(reached, 0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17);
+const REACHED: [fn(&SessionModel, &SessionState) -> bool; 19] =
+    table!(reached, 0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18);
 
 impl SessionModel {
     /// A model of `cfg` with fresh counters.
@@ -567,6 +573,48 @@ impl SessionModel {
         };
     }
 
+    /// Whether MAPI may return thread `i`'s `GetStatusTable` now (STAT-9): once the spooler has
+    /// started the session's transports. A client logged on with `MAPI_NO_MAIL` waits for
+    /// nothing: MAPI never tells the spooler about its session and its table has no transport
+    /// rows (LOGON-10), so the call returns at once. `status-table-too-early` never waits.
+    fn status_table_ready(&self, s: &SessionState, i: usize) -> bool {
+        let p = self.program(s, i);
+        let id = s.threads[i].session.unwrap_or(0) as usize;
+        p.flags.contains(L::MAPI_NO_MAIL)
+            || s.judge.state.sessions[id].transports
+            || self.faulty(ClientBehaviour::StatusTableTooEarly)
+    }
+
+    /// MAPI returns thread `i`'s `GetStatusTable`; the client reads the table (LOGON-10) and
+    /// goes on to wait for notifications.
+    fn status_table_returns(&self, s: &mut SessionState, i: usize, e: &mut Emit<'_>) {
+        let th = client(i);
+        let p = self.program(s, i).clone();
+        let id = s.threads[i].session.unwrap_or(0);
+        self.emit(s, e, th, B::ret(ClientCall::GetStatusTable, H::S_OK));
+        let no_mail =
+            p.flags.contains(L::MAPI_NO_MAIL) && !self.faulty(ClientBehaviour::NoMailTransports);
+        let transports = s.judge.state.sessions[id as usize].transports;
+        let (rows, spooler) = if no_mail {
+            s.reached |= reached_bit(SOMETIMES[6].1);
+            (0, StatusCode::STATUS_FAILURE)
+        } else {
+            (u8::from(transports), StatusCode::STATUS_AVAILABLE)
+        };
+        self.emit(
+            s,
+            e,
+            th,
+            B::StatusTable {
+                session: id,
+                transport_rows: rows,
+                spooler_status: spooler,
+            },
+        );
+        s.threads[i].pc = Pc::Await;
+        self.thread_step(s, i, e);
+    }
+
     fn thread_step(&self, s: &mut SessionState, i: usize, e: &mut Emit<'_>) {
         let th = client(i);
         let p = self.program(s, i).clone();
@@ -707,28 +755,15 @@ impl SessionModel {
             }
             Pc::Status => {
                 let id = s.threads[i].session.unwrap_or(0);
-                let no_mail = p.flags.contains(L::MAPI_NO_MAIL)
-                    && !self.faulty(ClientBehaviour::NoMailTransports);
-                let transports = s.judge.state.sessions[id as usize].transports;
-                let (rows, spooler) = if no_mail {
-                    s.reached |= reached_bit(SOMETIMES[6].1);
-                    (0, StatusCode::STATUS_FAILURE)
+                self.emit(s, e, th, B::GetStatusTable { session: id });
+                if self.status_table_ready(s, i) {
+                    self.status_table_returns(s, i, e);
                 } else {
-                    (u8::from(transports), StatusCode::STATUS_AVAILABLE)
-                };
-                self.emit(
-                    s,
-                    e,
-                    th,
-                    B::StatusTable {
-                        session: id,
-                        transport_rows: rows,
-                        spooler_status: spooler,
-                    },
-                );
-                s.threads[i].pc = Pc::Await;
-                self.thread_step(s, i, e);
+                    s.reached |= reached_bit(SOMETIMES[18].1);
+                    s.threads[i].pc = Pc::InStatusTable;
+                }
             }
+            Pc::InStatusTable => self.status_table_returns(s, i, e),
             Pc::Await => {
                 let mail = s.threads[i].session.is_some() && !p.flags.contains(L::MAPI_NO_MAIL);
                 match p.wait {
@@ -922,6 +957,11 @@ impl SessionModel {
                     out.push(A::UserPicks(i as u8));
                     out.push(A::UserCancels(i as u8));
                 }
+                Pc::InStatusTable => {
+                    if self.status_table_ready(s, i) {
+                        out.push(A::Step(i as u8));
+                    }
+                }
                 Pc::Waiting { pumping } => {
                     let mine = st.window == Some(me) && st.queue_len() > 0;
                     if pumping && (mine || self.cfg.service) {
@@ -1006,6 +1046,11 @@ impl Model for SessionModel {
     }
 
     fn actions(&self, state: &SessionState, actions: &mut Vec<SessionAction>) {
+        // An interrupt during exploration (not while paths are rebuilt after it, when counting
+        // has stopped): no more actions, so the checker drains its queue and stops.
+        if self.counters.counting.load(Ordering::Relaxed) && crate::interrupt::requested() {
+            return;
+        }
         self.enabled(state, actions);
     }
 

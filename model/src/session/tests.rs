@@ -70,3 +70,40 @@ fn faulty_behaviours_break_only_their_rules() {
         }
     }
 }
+
+/// STAT-9 in the model: a mail-enabled client's GetStatusTable waits for the spooler (the
+/// `sometimes` is reached in `notify`, whose only thread logs on with mail); a service's
+/// MAPI_NO_MAIL clients never wait and are not judged (no transport ever starts, LOGON-10).
+#[test]
+fn get_status_table_waits_for_transports_only_with_mail() {
+    let stat9 =
+        "STAT-9: GetStatusTable waits until the spooler has started the session's transports";
+    let notify = check(
+        &SessionConfig::scenario(SessionScenario::Notify, ClientBehaviour::Correct),
+        CheckOptions::default(),
+    );
+    assert!(notify.violated.is_empty());
+    assert!(notify.checks[ClientRid::Stat9 as usize] > 0);
+    assert!(notify
+        .sometimes
+        .iter()
+        .any(|(_, n, hit)| *n == stat9 && *hit));
+    let service = check(
+        &SessionConfig::scenario(SessionScenario::Service, ClientBehaviour::Correct),
+        CheckOptions::default(),
+    );
+    assert!(service.complete && service.violated.is_empty());
+    assert_eq!(service.checks[ClientRid::Stat9 as usize], 0);
+    assert!(service
+        .sometimes
+        .iter()
+        .any(|(_, n, hit)| *n == stat9 && !*hit));
+    let early = check(
+        &SessionConfig::scenario(
+            SessionScenario::Notify,
+            ClientBehaviour::StatusTableTooEarly,
+        ),
+        CheckOptions::default(),
+    );
+    assert_eq!(early.violated, vec![ClientRid::Stat9]);
+}

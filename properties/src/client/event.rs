@@ -1,10 +1,11 @@
 //! Client-side events: what a MAPI client (application or Windows service) and the MAPI
 //! session layer do — MAPIInitialize / MAPIUninitialize, MAPILogonEx and its logon mutex,
-//! dialogs, provider start-up, the status table, the hidden notification window, posted and
+//! dialogs, provider start-up, GetStatusTable and the status table, the hidden notification
+//! window, posted and
 //! delivered notifications, HrDispatchNotifications, message pumps and waits.
 //!
 //! A [`ClientEvent`] is written in the same JSON Lines format as a transport
-//! [`Event`](crate::event::Event): `{"v": 1, "seq": n, "thread": "client1", "event": "...", ...}`.
+//! [`Event`]: `{"v": 1, "seq": n, "thread": "client1", "event": "...", ...}`.
 //! The `event` tags are disjoint from the transport ones, so one trace file may hold both kinds
 //! of line ([`TraceLine`] reads either). Client calls happen on `clientN` threads; MAPI's own
 //! notification thread (`MAPI_MULTITHREAD_NOTIFICATIONS`, INIT-4, NOTIF-5) is written `notify`;
@@ -54,6 +55,8 @@ pub enum ClientCall {
     MapiLogonEx,
     /// `HrDispatchNotifications` (NOTIF-3).
     HrDispatchNotifications,
+    /// `IMAPISession::GetStatusTable` (STAT-9).
+    GetStatusTable,
 }
 
 /// The kind of a posted notification.
@@ -181,6 +184,14 @@ pub enum ClientBody {
     },
     /// `IMAPISession::Logoff` (LOGON-18: only by a client that received the session).
     Logoff {
+        /// The session.
+        session: u8,
+    },
+    /// `IMAPISession::GetStatusTable(ulFlags, &lpTable)` on a session (STAT-9); it ends with a
+    /// [`ClientBody::MapiReturn`] of [`ClientCall::GetStatusTable`]. For a client logged on
+    /// without `MAPI_NO_MAIL`, MAPI returns only once the spooler has started the session's
+    /// transports ([`ProviderKind::Transport`]).
+    GetStatusTable {
         /// The session.
         session: u8,
     },

@@ -75,6 +75,11 @@ pub enum Open {
     Logon(LogonCall),
     /// `HrDispatchNotifications`.
     Dispatch,
+    /// `IMAPISession::GetStatusTable` on a session (STAT-9).
+    StatusTable {
+        /// The session.
+        session: u8,
+    },
 }
 
 /// What the judge remembers about one thread.
@@ -280,7 +285,10 @@ fn structure(s: &ClientState, ev: &ClientEvent) -> Result<Option<usize>, ClientT
         B::MapiLogonEx { .. } => Some("MAPILogonEx"),
         B::HrDispatchNotifications { .. } => Some("HrDispatchNotifications"),
         B::MapiReturn { .. } => Some("a client call's return"),
-        B::Logoff { .. } | B::StatusTable { .. } | B::SessionUse { .. } => Some("a session call"),
+        B::Logoff { .. }
+        | B::GetStatusTable { .. }
+        | B::StatusTable { .. }
+        | B::SessionUse { .. } => Some("a session call"),
         B::ThreadExit => Some("a thread exit"),
         B::LogonMutexAcquired | B::LogonMutexReleased => Some("the logon mutex"),
         B::LogonDialog { .. } | B::ServiceConfigDialog => Some("a logon dialog"),
@@ -313,6 +321,7 @@ fn structure(s: &ClientState, ev: &ClientEvent) -> Result<Option<usize>, ClientT
         B::ProviderStart { session, .. }
         | B::InboundPass { session }
         | B::Logoff { session }
+        | B::GetStatusTable { session }
         | B::StatusTable { session, .. }
         | B::SessionUse { session }
         | B::NotificationPosted { session, .. } => Some(session),
@@ -331,6 +340,7 @@ fn structure(s: &ClientState, ev: &ClientEvent) -> Result<Option<usize>, ClientT
             | B::MapiUninitialize { .. }
             | B::MapiLogonEx { .. }
             | B::HrDispatchNotifications { .. }
+            | B::GetStatusTable { .. }
     );
     if let (true, Some(t)) = (starts_call, t) {
         if s.threads[t].open != Open::None {
@@ -347,6 +357,7 @@ fn structure(s: &ClientState, ev: &ClientEvent) -> Result<Option<usize>, ClientT
                 | (ClientCall::MapiUninitialize, Open::Uninit)
                 | (ClientCall::MapiLogonEx, Open::Logon(_))
                 | (ClientCall::HrDispatchNotifications, Open::Dispatch)
+                | (ClientCall::GetStatusTable, Open::StatusTable { .. })
         );
         if !ok {
             return Err(ClientTraceError::ReturnWithoutCall {
@@ -563,6 +574,11 @@ fn apply(s: &mut ClientState, ev: &ClientEvent, t: Option<usize>) {
         B::HrDispatchNotifications { .. } => {
             if let Some(t) = t {
                 s.threads[t].open = Open::Dispatch;
+            }
+        }
+        B::GetStatusTable { session } => {
+            if let Some(t) = t {
+                s.threads[t].open = Open::StatusTable { session: *session };
             }
         }
         B::Pump { .. } => {

@@ -1,9 +1,10 @@
 //! The client side of the contract: `MAPIInitialize` / `MAPIUninitialize`, `MAPILogonEx`,
-//! Windows services and notification dispatch (SPEC.md §2.LOGON, §2.INIT, §2.SVC, §2.NOTIF).
+//! `IMAPISession::GetStatusTable`, Windows services and notification dispatch (SPEC.md
+//! §2.LOGON, §2.INIT, §2.SVC, §2.NOTIF, STAT-9).
 //!
 //! * [`event`]: client events ([`ClientEvent`], JSON Lines `"v": 1`, tags disjoint from the
 //!   transport events so one trace may mix both);
-//! * [`resolve`]: what MAPI does with a `MAPILogonEx` call (LOGON-5, LOGON-7, LOGON-8,
+//! * [`mod@resolve`]: what MAPI does with a `MAPILogonEx` call (LOGON-5, LOGON-7, LOGON-8,
 //!   LOGON-16), shared by the monitors, the session model and `xpcheck logon`;
 //! * [`judge`]: the per-process state the client rules remember and [`ClientJudge`];
 //! * [`rules`]: the monitored client rules ([`ClientRid`]) and the two no client trace decides;

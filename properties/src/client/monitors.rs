@@ -1,5 +1,5 @@
 //! The client monitors: predicates over (the process state before an event, the event), each
-//! owning LOGON-*, INIT-*, SVC-* or NOTIF-* rule IDs. Every check first reports that it was
+//! owning STAT-9, LOGON-*, INIT-*, SVC-* or NOTIF-* rule IDs. Every check first reports that it was
 //! evaluated, then, if it fails, a violation with the rule, the blamed side and a message.
 
 use super::event::{ClientBody as B, ClientCall, ClientEvent, PumpKind, Via};
@@ -196,10 +196,13 @@ pub(crate) fn check<S: ClientSink>(
                         "{th}: HrDispatchNotifications returned {hr} with {} notification(s) still queued, reference count {}, {}quit message: S_OK means every queued notification was dispatched, MAPI_E_USER_CANCEL needs WM_QUIT/WM_QUERYENDSESSION/WM_ENDSESSION, MAPI_E_NOT_INITIALIZED needs MAPI uninitialised (NOTIF-3)",
                         st.queue_len(), st.refcount, if st.threads[t].quit { "a " } else { "no " });
                 }
+                (ClientCall::GetStatusTable, Open::StatusTable { session }) if *hr == H::S_OK => {
+                    status_table_return(&mut cx, t, session)
+                }
                 _ => {}
             }
         }
-        B::Logoff { session } | B::SessionUse { session } => {
+        B::Logoff { session } | B::SessionUse { session } | B::GetStatusTable { session } => {
             holds(&mut cx, t, *session);
         }
         B::StatusTable {
@@ -630,6 +633,24 @@ impl FpEq for Option<u64> {
             None => true,
         }
     }
+}
+
+/// STAT-9: `IMAPISession::GetStatusTable` waits for the spooler to finish initialising the
+/// session's transports, so a success returned to a client logged on without `MAPI_NO_MAIL`
+/// comes only after the transports started. A `MAPI_NO_MAIL` client is not judged: MAPI never
+/// tells the spooler about its session, no transport is started for it, and its table has no
+/// transport rows (LOGON-10), so there is nothing to wait for and GetStatusTable returns at
+/// once. A failure return hands out no table and is not judged either.
+fn status_table_return<S: ClientSink>(cx: &mut Cx<'_, S>, t: usize, session: u8) {
+    let th = cx.ev.thread.name();
+    let me = cx.s.threads[t];
+    let bit = 1u8.checked_shl(u32::from(session)).unwrap_or(0);
+    if me.sessions & bit == 0 || me.no_mail & bit != 0 {
+        return;
+    }
+    let started = cx.s.sessions[session as usize].transports;
+    req!(cx, R::Stat9, started, Mapi,
+        "{th}: GetStatusTable on mail-enabled session {session} returned S_OK before the spooler started the session's transports; it waits for the spooler to finish initialising them (STAT-9)");
 }
 
 /// LOGON-18: a session pointer is valid only for the client that received it.

@@ -80,6 +80,7 @@ pub fn describe(ev: &ClientEvent) -> String {
                 ClientCall::MapiUninitialize => "MAPIUninitialize",
                 ClientCall::MapiLogonEx => "MAPILogonEx",
                 ClientCall::HrDispatchNotifications => "HrDispatchNotifications",
+                ClientCall::GetStatusTable => "GetStatusTable",
             };
             let mut s = format!("{name} returns {hr}");
             if let Some(id) = session {
@@ -94,6 +95,7 @@ pub fn describe(ev: &ClientEvent) -> String {
             s
         }
         B::Logoff { session } => format!("session {session}: Logoff"),
+        B::GetStatusTable { session } => format!("session {session}: GetStatusTable(0)"),
         B::StatusTable {
             session,
             transport_rows,

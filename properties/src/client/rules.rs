@@ -1,5 +1,5 @@
-//! The client-side rules the client monitors decide (LOGON-*, INIT-*, SVC-*, NOTIF-*), as a
-//! dense enum whose index is the rule's bit in a `u64` violation mask.
+//! The client-side rules the client monitors decide (STAT-9, LOGON-*, INIT-*, SVC-*, NOTIF-*),
+//! as a dense enum whose index is the rule's bit in a `u64` violation mask.
 //!
 //! They are kept apart from [`crate::rules::Rid`] (the spooler <-> transport rules) so that a
 //! transport run never lists client rules as `not_exercised`, and a session run never lists
@@ -11,6 +11,7 @@
 crate::rule_set! {
     /// A monitored client-side rule. The discriminant is its index in a violation mask.
     ClientRid;
+    Stat9 = "STAT-9",
     Logon1 = "LOGON-1",
     Logon2 = "LOGON-2",
     Logon3 = "LOGON-3",
@@ -74,9 +75,10 @@ mod tests {
             assert!(ClientRid::from_id(id).is_none());
         }
         // LOGON 18 + INIT 10 + SVC 7 + NOTIF 6 = 41 rules: 1 undecided, and SVC-7 is a
-        // transport rule.
+        // transport rule; STAT-9 (IMAPISession::GetStatusTable) is the one STAT rule here.
         assert!(ClientRid::from_id("SVC-7").is_none());
         assert!(crate::rules::Rid::from_id("SVC-7").is_some());
-        assert_eq!(ClientRid::ALL.len() + UNDECIDED.len() + 1, 41);
+        assert!(crate::rules::Rid::from_id("STAT-9").is_none());
+        assert_eq!(ClientRid::ALL.len() + UNDECIDED.len() + 1, 41 + 1);
     }
 }

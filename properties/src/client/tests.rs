@@ -1,5 +1,5 @@
 //! Client monitor tests: every client rule fires on a hand-made trace and stays quiet on
-//! conforming ones (LOGON-*, INIT-*, SVC-*, NOTIF-*).
+//! conforming ones (STAT-9, LOGON-*, INIT-*, SVC-*, NOTIF-*).
 
 use super::event::{
     ClientBody as B, ClientCall as C, ClientEvent, MapiInit, NotifKind, ProviderKind as K,
@@ -337,11 +337,23 @@ fn app_single() -> Tr {
     Tr::start(false)
         .init(C1, I::empty(), true)
         .logon(C1, X | L::MAPI_USE_DEFAULT, None, 0, false, "Outlook")
+        // GetStatusTable right after the logon waits until the spooler started the
+        // transports (STAT-9).
+        .e(C1, B::GetStatusTable { session: 0 })
         .e(
             Thread::Spooler,
             B::ProviderStart {
                 session: 0,
                 kind: K::Transport,
+            },
+        )
+        .e(C1, ret(C::GetStatusTable, H::S_OK))
+        .e(
+            C1,
+            B::StatusTable {
+                session: 0,
+                transport_rows: 1,
+                spooler_status: StatusCode::STATUS_AVAILABLE,
             },
         )
         .e(
@@ -387,6 +399,9 @@ fn service() -> Tr {
     Tr::start(true)
         .init(C1, init, true)
         .logon(C1, flags, None, 0, false, "Outlook")
+        // MAPI_NO_MAIL: no transport will start, GetStatusTable returns at once (LOGON-10).
+        .e(C1, B::GetStatusTable { session: 0 })
+        .e(C1, ret(C::GetStatusTable, H::S_OK))
         .e(
             C1,
             B::StatusTable {
@@ -621,6 +636,45 @@ fn logon_10_fires_when_a_no_mail_session_gets_transports() {
         ),
         "LOGON-10",
     );
+}
+
+#[test]
+fn stat_9_fires_when_get_status_table_returns_before_the_transports_started() {
+    let t = Tr::start(false).init(C1, I::empty(), true).logon(
+        C1,
+        X | L::MAPI_USE_DEFAULT,
+        None,
+        0,
+        false,
+        "Outlook",
+    );
+    let early = t
+        .e(C1, B::GetStatusTable { session: 0 })
+        .e(C1, ret(C::GetStatusTable, H::S_OK));
+    let c = early.judge();
+    assert_eq!(
+        c.findings.iter().map(|f| f.rule).collect::<Vec<_>>(),
+        vec!["STAT-9"],
+        "{:#?}",
+        c.findings
+    );
+    assert_eq!(c.findings[0].blame, crate::judge::Blame::Mapi);
+    // A failure hands out no table: not judged.
+    let failed = Tr::start(false)
+        .init(C1, I::empty(), true)
+        .logon(C1, X | L::MAPI_USE_DEFAULT, None, 0, false, "Outlook")
+        .e(C1, B::GetStatusTable { session: 0 })
+        .e(C1, ret(C::GetStatusTable, H::MAPI_E_CALL_FAILED));
+    let c = quiet(&failed);
+    assert_eq!(c.checks[ClientRid::Stat9 as usize], 0);
+}
+
+#[test]
+fn get_status_table_return_needs_its_call() {
+    let t = Tr::start(false)
+        .init(C1, I::empty(), true)
+        .e(C1, ret(C::GetStatusTable, H::S_OK));
+    assert!(judge_trace(&t.0).1.is_err());
 }
 
 #[test]

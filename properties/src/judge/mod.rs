@@ -8,6 +8,7 @@
 
 pub mod copy_vec;
 pub mod duties;
+mod obligations;
 pub mod provider;
 pub mod session;
 pub mod status_flow;
@@ -220,6 +221,78 @@ pub enum TraceError {
         /// The index.
         logon: u8,
     },
+    /// `*lpulMsgRef` written with no SubmitMessage or StartMessage open on that thread: there is
+    /// no out-parameter to write.
+    #[error("event {seq}: msg-ref write on thread {thread} but no SubmitMessage or StartMessage is open there")]
+    MsgRefWithoutCall {
+        /// Offending event.
+        seq: u64,
+        /// Thread name.
+        thread: String,
+    },
+    /// A second TransportLogon on a logon index whose logon object is still alive.
+    #[error("event {seq}: TransportLogon on logon index {logon}, whose logon is still alive (neither logged off nor released); a new IXPLogon needs its own index")]
+    LogonInUse {
+        /// Offending event.
+        seq: u64,
+        /// The index.
+        logon: u8,
+    },
+    /// A provider call, callback or return on a logon index that never logged on.
+    #[error("event {seq}: {what} on logon index {logon}, which never logged on (no TransportLogon on it)")]
+    NoLogon {
+        /// Offending event.
+        seq: u64,
+        /// The index.
+        logon: u8,
+        /// The event, in words.
+        what: String,
+    },
+}
+
+/// Structural checks before judging: the event can happen at all on this logon (a recorded
+/// trace that fails them is rejected, exit 2, rather than judged).
+pub(crate) fn check_possible(s: &Session, ev: &Event) -> Result<(), TraceError> {
+    match ev.body {
+        Body::MsgRefWrite { .. } => {
+            let open = s
+                .frame(ev.thread)
+                .is_some_and(|f| matches!(f.method, Method::SubmitMessage | Method::StartMessage));
+            if !open {
+                return Err(TraceError::MsgRefWithoutCall {
+                    seq: ev.seq,
+                    thread: ev.thread.name(),
+                });
+            }
+        }
+        Body::TransportLogon { .. } => {
+            let alive =
+                !matches!(s.life, session::Life::Idle | session::Life::Gone) && !s.track.released;
+            if alive {
+                return Err(TraceError::LogonInUse {
+                    seq: ev.seq,
+                    logon: ev.logon,
+                });
+            }
+        }
+        // The environment may act before a logon exists: mail waiting on the server, time,
+        // a client's AbortSubmit, a store logging off, MAPI configuring the service.
+        Body::MailArrived { .. }
+        | Body::TimePasses { .. }
+        | Body::AbortSubmit { .. }
+        | Body::StoreLogoff { .. }
+        | Body::ServiceConfigure => {}
+        _ => {
+            if s.life == session::Life::Idle && s.frames.is_empty() {
+                return Err(TraceError::NoLogon {
+                    seq: ev.seq,
+                    logon: ev.logon,
+                    what: crate::render::describe(ev).trim().to_string(),
+                });
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Monitors plus remembered state for the provider object and every logon of one run.

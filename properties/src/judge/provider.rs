@@ -1,10 +1,11 @@
 //! What the contract remembers about the provider object (IXPProvider), rebuilt from events
 //! alone: its initialisation, shutdown and release, and a small lifecycle per logon index, so
 //! that rules spanning logons can be judged (LIFE-1..LIFE-5, LIFE-20, LIFE-21, LIFE-31..LIFE-33,
-//! SVC-7, FQ-6; SPEC.md §5.1 "per provider object", §5.2).
+//! SVC-7, FQ-4, FQ-6; SPEC.md §5.1 "per provider object", §5.2).
 //!
-//! `XPProviderInit`, `Shutdown`, `Release` of the provider object and MAPI's
-//! MSG_SERVICE_CONFIGURE are provider-level events ([`Body::is_provider_level`]); their calls
+//! `XPProviderInit`, `Shutdown`, `Release` of the provider object, MAPI's
+//! MSG_SERVICE_CONFIGURE and a client's FlushQueues on the spooler's status object are
+//! provider-level events ([`Body::is_provider_level`]); their calls
 //! are open calls of the provider ([`PFrame`]), not of a logon. A return goes to the innermost
 //! open call on its thread, wherever it is: a per-thread call depth tells whether that is a
 //! provider-level call (AMB-21: `Shutdown` nested inside the last `TransportLogoff`). The state
@@ -111,10 +112,64 @@ pub struct ProviderState {
     pub flushing: u16,
     /// Logons whose cycle in progress was started by IXPLogon::FlushQueues (FQ-6).
     pub fq_started: u16,
+    /// What a client's FlushQueues on the spooler's status object left the spooler owing
+    /// (FQ-4).
+    pub spooler_flush: SpoolerFlush,
     /// Open provider-level calls, in call order.
     pub frames: CopyVec<PFrame, 2>,
     /// Open calls per thread slot (see [`slot`]), provider-level and logon-level alike.
     pub depth: [u8; 8],
+}
+
+/// FQ-4: a client's `IMAPIStatus::FlushQueues` on the spooler's status object
+/// ([`Body::SpoolerStatusFlush`]) makes the spooler call `IXPLogon::FlushQueues` on every
+/// transport logon active at that moment (after AddressTypes, before TransportLogoff, not
+/// critical: [`Life::Active`]), or on the one it named (FQ-18). One bit per logon index.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct SpoolerFlush {
+    /// Logons that are active now ([`Life::Active`]).
+    pub active: u16,
+    /// Logons a client flush on the spooler's status object named while they were active:
+    /// their TransportLogoff is where FQ-4 is judged.
+    pub asked: u16,
+    /// Of those, the ones that got no `IXPLogon::FlushQueues` since the latest such flush.
+    pub owed: u16,
+}
+
+impl SpoolerFlush {
+    /// The logons a client flush with this target makes the spooler owe a FlushQueues: every
+    /// active one, or the named one if it is active.
+    pub fn named(&self, target: Option<u8>) -> u16 {
+        match target {
+            None => self.active,
+            Some(i) if (i as usize) < MAX_LOGONS => self.active & (1 << i),
+            Some(_) => 0,
+        }
+    }
+
+    fn apply(&mut self, ev: &Event, route: Route, s: &Session) {
+        let bit = 1u16 << (ev.logon as usize).min(MAX_LOGONS - 1);
+        match ev.body {
+            Body::SpoolerStatusFlush { target, .. } => {
+                let named = self.named(target);
+                self.asked |= named;
+                self.owed |= named;
+            }
+            Body::FlushQueues { .. } if route == Route::Logon => self.owed &= !bit,
+            _ => {}
+        }
+        if route == Route::Logon {
+            if s.life == Life::Active {
+                self.active |= bit;
+            } else {
+                // Logging off (judged at the call, before this), gone, critical or a new
+                // logon on the index: nothing owed any more.
+                self.active &= !bit;
+                self.asked &= !bit;
+                self.owed &= !bit;
+            }
+        }
+    }
 }
 
 /// The depth slot of a thread: spooler, notify, provider, wire, then clients 1, 2, 3, 4+.
@@ -310,6 +365,7 @@ impl ProviderState {
             }
             _ => {}
         }
+        self.spooler_flush.apply(ev, route, s);
         if route == Route::Logon && !s.flush.iter().any(|f| f.in_cycle()) {
             self.flushing &= !bit;
             self.fq_started &= !bit;
@@ -353,6 +409,9 @@ pub fn observe_event<S: Sink<Rid>>(
             }
             Route::Logon => super::check_return_shape(session, ev.seq, ev.thread, method)?,
         }
+    }
+    if route == Route::Logon {
+        super::check_possible(session, ev)?;
     }
     if route == Route::Logon
         && matches!(ev.body, Body::TransportLogon { .. })

@@ -283,7 +283,18 @@ pub struct Session {
     /// The logon's own lifecycle facts: input flags, failure, logoff, release, invalidation,
     /// support release, the NEWMAIL signal (LIFE-10..LIFE-36, [`LogonTrack`]).
     pub track: LogonTrack,
+    /// Settled outbound records forgotten to keep memory bounded ([`SETTLED_KEPT`]).
+    pub forgotten: u64,
 }
+
+/// Settled outbound records (sent, failed, aborted, withdrawn: no longer handed to the provider
+/// and not held by it) remembered per logon; beyond this the oldest is forgotten, so a recorded
+/// trace of any length is judged in constant memory and time per event. What is then no longer
+/// judged for a forgotten message: a use of its object after EndMessage or a failed
+/// SubmitMessage (EM-4, SUB-9), EndMessage or a cancel with its dead msg-ref (EM-3, which then
+/// reads as EM-1 / TN-17), its resubmission after AbortSubmit (TN-4) or before a requested delay
+/// (SUB-7). The model and the simulator never hold this many messages.
+pub const SETTLED_KEPT: usize = 32;
 
 /// Index of the inbound / outbound flush direction in [`Session::flush`].
 pub const INBOUND: usize = 0;
@@ -384,6 +395,41 @@ impl Session {
 
     /// Updates the remembered state with one event. Call after the monitors have seen it.
     pub fn apply(&mut self, ev: &Event) {
+        self.apply_event(ev);
+        if self.out.len() > SETTLED_KEPT {
+            self.forget_oldest_settled();
+        }
+    }
+
+    /// Forgets the first settled outbound record no open call refers to, if the settled ones
+    /// are more than [`SETTLED_KEPT`] (records are in first-submission order).
+    fn forget_oldest_settled(&mut self) {
+        let settled = |m: &OutMsg| {
+            matches!(
+                m.phase,
+                OutPhase::Settled | OutPhase::Aborted | OutPhase::Removed
+            )
+        };
+        if self.out.iter().filter(|m| settled(m)).count() <= SETTLED_KEPT {
+            return;
+        }
+        let frames = &self.frames;
+        let referenced = |id: MsgId| {
+            frames.iter().any(|f| {
+                f.out == Some(id) || f.cancels == Some(Target::Out(id)) || f.aborts == Some(id)
+            })
+        };
+        if let Some(i) = self
+            .out
+            .iter()
+            .position(|m| settled(m) && !referenced(m.id))
+        {
+            self.out.remove(i);
+            self.forgotten += 1;
+        }
+    }
+
+    fn apply_event(&mut self, ev: &Event) {
         // The status/flow state reads the session as the monitors saw it (before the event).
         let mut flow = std::mem::take(&mut self.status_flow);
         flow.apply(self, ev);
@@ -512,7 +558,10 @@ impl Session {
                     f.ui_shown = true;
                 }
             }
-            Body::MakeInvalid | Body::SupportRelease | Body::ServiceConfigure => {}
+            Body::MakeInvalid
+            | Body::SupportRelease
+            | Body::ServiceConfigure
+            | Body::SpoolerStatusFlush { .. } => {}
             Body::SpoolerYield { result, .. } => {
                 if result == HResult::MAPI_W_CANCEL_MESSAGE {
                     if let Some(f) = self.frame_mut(th) {
@@ -927,5 +976,84 @@ pub fn flush_bit(dir: usize) -> StatusCode {
         StatusCode::STATUS_INBOUND_FLUSH
     } else {
         StatusCode::STATUS_OUTBOUND_FLUSH
+    }
+}
+
+#[cfg(test)]
+mod forget_tests {
+    use super::*;
+    use crate::event::Word;
+
+    fn send(s: &mut Session, seq: &mut u64, id: u32, end_flags: u32) {
+        let mut ev = |thread, body| {
+            s.apply(&Event::new(*seq, thread, body));
+            *seq += 1;
+        };
+        let sp = Thread::Spooler;
+        ev(
+            sp,
+            Body::SubmitMessage {
+                flags: SubmitFlags::empty(),
+                msg: MsgId(id),
+                msg_ref: 0,
+            },
+        );
+        ev(sp, Body::MsgRefWrite { value: 7 });
+        ev(
+            sp,
+            Body::Return {
+                method: Method::SubmitMessage,
+                hr: HResult::S_OK,
+                flags: None,
+                msg_ref: Some(7),
+                return_parm: None,
+                incoming: None,
+            },
+        );
+        ev(sp, Body::EndMessage { msg_ref: 7 });
+        ev(
+            sp,
+            Body::Return {
+                method: Method::EndMessage,
+                hr: HResult::S_OK,
+                flags: Some(Word(end_flags)),
+                msg_ref: None,
+                return_parm: None,
+                incoming: None,
+            },
+        );
+    }
+
+    #[test]
+    fn only_settled_records_beyond_the_last_kept_are_forgotten() {
+        let mut s = Session::default();
+        let mut seq = 0;
+        // msg1 is deferred (the provider holds it, DEF-4): never forgotten.
+        send(&mut s, &mut seq, 1, EndMessageFlags::END_DONT_RESEND.bits());
+        for id in 2..=100 {
+            send(&mut s, &mut seq, id, 0);
+        }
+        assert_eq!(s.forgotten, 100 - 1 - SETTLED_KEPT as u64);
+        assert_eq!(s.out(MsgId(1)).map(|m| m.phase), Some(OutPhase::Deferred));
+        assert!(
+            s.out(MsgId(2)).is_none(),
+            "the oldest settled one is forgotten"
+        );
+        assert!(
+            s.out(MsgId(100)).is_some(),
+            "the newest settled ones are kept"
+        );
+        assert_eq!(s.out.len(), SETTLED_KEPT + 1);
+    }
+
+    #[test]
+    fn a_short_logon_forgets_nothing() {
+        let mut s = Session::default();
+        let mut seq = 0;
+        for id in 1..=SETTLED_KEPT as u32 {
+            send(&mut s, &mut seq, id, 0);
+        }
+        assert_eq!(s.forgotten, 0);
+        assert_eq!(s.out.len(), SETTLED_KEPT);
     }
 }

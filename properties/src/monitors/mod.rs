@@ -12,6 +12,7 @@ mod lifecycle;
 mod notify;
 mod outbound;
 mod provider;
+mod provider_flush;
 mod signals;
 mod status_object;
 mod support;
@@ -106,6 +107,7 @@ pub(crate) fn check_provider<S: Sink<Rid>>(
 ) {
     let mut cx = Cx { p, s, cfg, ev, out };
     provider::check(&mut cx);
+    provider_flush::check(&mut cx);
 }
 
 #[cfg(test)]
@@ -120,5 +122,7 @@ mod tests_flush;
 mod tests_life;
 #[cfg(test)]
 mod tests_signals;
+#[cfg(test)]
+mod tests_spooler_flush;
 #[cfg(test)]
 mod tests_validate;

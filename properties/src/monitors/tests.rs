@@ -1227,12 +1227,53 @@ fn def4_def5_def7_deferral() {
 
 #[test]
 fn malformed_returns_are_trace_errors() {
-    let mut t = T::new();
-    let e = Event::new(0, SP, ret(Method::Poll, H::S_OK));
-    assert!(t.judge.observe(&t.cfg, &e, &mut t.c).is_err());
+    use crate::judge::TraceError;
+    let mut t = T::active();
+    let seq = t.seq;
+    let e = Event::new(seq, SP, ret(Method::Poll, H::S_OK));
+    assert!(matches!(
+        t.judge.observe(&t.cfg, &e, &mut t.c),
+        Err(TraceError::ReturnWithoutCall { .. })
+    ));
     t.ev(SP, Body::Poll);
-    let e = Event::new(2, SP, ret(Method::StartMessage, H::S_OK));
-    assert!(t.judge.observe(&t.cfg, &e, &mut t.c).is_err());
+    let e = Event::new(t.seq, SP, ret(Method::StartMessage, H::S_OK));
+    assert!(matches!(
+        t.judge.observe(&t.cfg, &e, &mut t.c),
+        Err(TraceError::ReturnMismatch { .. })
+    ));
+}
+
+#[test]
+fn impossible_traces_are_trace_errors() {
+    use crate::judge::TraceError;
+    // Any event but the environment's on a logon index that never logged on.
+    let mut t = T::new();
+    let e = Event::new(0, SP, Body::Poll);
+    assert!(matches!(
+        t.judge.observe(&t.cfg, &e, &mut t.c),
+        Err(TraceError::NoLogon { logon: 0, .. })
+    ));
+    let e = Event::new(0, Thread::Wire, Body::MailArrived { content: 1 });
+    assert!(t.judge.observe(&t.cfg, &e, &mut t.c).is_ok());
+    // A msg-ref write with no SubmitMessage or StartMessage open on its thread.
+    let mut t = T::active();
+    let e = Event::new(t.seq, SP, Body::MsgRefWrite { value: 5 });
+    assert!(matches!(
+        t.judge.observe(&t.cfg, &e, &mut t.c),
+        Err(TraceError::MsgRefWithoutCall { .. })
+    ));
+    // A second TransportLogon on a live logon index.
+    let e = Event::new(
+        t.seq,
+        SP,
+        Body::TransportLogon {
+            flags: L::LOGON_NO_INBOUND | L::LOGON_NO_OUTBOUND,
+        },
+    );
+    assert!(matches!(
+        t.judge.observe(&t.cfg, &e, &mut t.c),
+        Err(TraceError::LogonInUse { logon: 0, .. })
+    ));
 }
 
 #[test]
@@ -1387,4 +1428,21 @@ fn tn17_transmitting_after_the_cancel_returned() {
     t.notify(F::NOTIFY_CANCEL_MESSAGE, Some(NotifyData::MsgRef(5)), None);
     t.ev(SP, transmit(M1, false, false));
     assert!(t.errors().contains(&"TN-17"), "{:?}", t.errors());
+}
+
+#[test]
+fn open_obligations_list_what_logoff_would_judge() {
+    let mut t = T::active();
+    let open = t.judge.sessions[0].open_obligations();
+    assert_eq!(open.len(), 1, "{open:?}");
+    assert!(open[0].starts_with("LIFE-35"), "{open:?}");
+    t.notify(
+        F::NOTIFY_BEGIN_INBOUND_FLUSH,
+        None,
+        Some(ENABLED | St::STATUS_INBOUND_FLUSH),
+    );
+    t.submit_ok(M1, 5);
+    let open = t.judge.sessions[0].open_obligations();
+    assert!(open.iter().any(|o| o.starts_with("FQ-14")), "{open:?}");
+    assert!(open.iter().any(|o| o.starts_with("FLOW-1")), "{open:?}");
 }

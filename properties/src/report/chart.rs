@@ -146,7 +146,7 @@ fn shape(ev: &Event) -> Shape {
         Body::Transmit { .. } => Shape::Call(Lane::Provider, Lane::Wire),
         Body::MailArrived { .. } => Shape::At(Lane::Wire),
         Body::TimePasses { .. } => Shape::At(Lane::Spooler),
-        Body::AbortSubmit { .. } => Shape::At(Lane::Client),
+        Body::AbortSubmit { .. } | Body::SpoolerStatusFlush { .. } => Shape::At(Lane::Client),
         // Calls were handled above.
         _ => Shape::At(caller),
     }
@@ -201,7 +201,7 @@ fn marked<'a>(chart: &'a Chart<'a>, ev: &Event) -> Vec<&'a Finding> {
         .filter(|f| {
             f.seq == ev.seq
                 && f.severity == Severity::Error
-                && chart.rule.map_or(true, |r| r == f.rule)
+                && chart.rule.is_none_or(|r| r == f.rule)
         })
         .collect()
 }

@@ -131,6 +131,13 @@ impl HResult {
         HResult((super::consts::FACILITY_ITF << 16) | code)
     }
 
+    /// Exactly `S_OK`. Not the same as [`is_success`](Self::is_success): SpoolerYield's
+    /// `MAPI_W_CANCEL_MESSAGE` is a success that means "stop and return MAPI_E_USER_CANCEL"
+    /// (YLD-4), and it is not OK.
+    pub const fn is_ok(self) -> bool {
+        self.0 == HResult::S_OK.0
+    }
+
     /// `SUCCEEDED(hr)`: the severity bit (bit 31) is clear. True for `S_OK` and `MAPI_W_*`.
     pub const fn is_success(self) -> bool {
         self.0 & 0x8000_0000 == 0
@@ -310,6 +317,9 @@ mod tests {
     #[test]
     fn success_and_failure() {
         assert!(H::S_OK.is_success());
+        assert!(H::S_OK.is_ok());
+        assert!(!H::MAPI_W_CANCEL_MESSAGE.is_ok());
+        assert!(!H::MAPI_E_BUSY.is_ok());
         assert!(H::MAPI_W_CANCEL_MESSAGE.is_success());
         assert!(H::MAPI_W_ERRORS_RETURNED.is_success());
         assert!(H::MAPI_E_USER_CANCEL.is_failure());

@@ -19,8 +19,11 @@ mod driver;
 mod report;
 mod scenarios;
 
-pub use driver::{run, LoomOptions};
-pub use report::{FailureKind, LoomFailure, LoomReport, LoomVerdict};
+pub use driver::{
+    run, LoomOptions, DEFAULT_MAX_ITERATIONS, DEFAULT_PREEMPTION_BOUND, ENV_MAX_ITERATIONS,
+    ENV_MAX_SECONDS, ENV_PREEMPTIONS,
+};
+pub use report::{Budget, FailureKind, LoomFailure, LoomReport, LoomVerdict};
 pub use scenarios::{by_name, MainStep, NotifyStep, Scenario, SCENARIOS};
 
 use crate::api::ProviderFactory;
@@ -28,7 +31,7 @@ use crate::api::ProviderFactory;
 macro_rules! scenario_fns {
     ($($(#[$doc:meta])* $f:ident = $name:literal;)*) => {$(
         $(#[$doc])*
-        pub fn $f(factory: ProviderFactory, opts: &LoomOptions) -> LoomReport {
+        pub fn $f(factory: impl Into<ProviderFactory>, opts: &LoomOptions) -> LoomReport {
             run(by_name($name).expect("built-in scenario"), factory, opts)
         }
     )*};

@@ -39,6 +39,43 @@ pub enum FailureKind {
     Panic,
 }
 
+/// The budget that cut a run short.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Budget {
+    /// [`LoomOptions::max_iterations`](super::LoomOptions::max_iterations) executions.
+    Iterations(u64),
+    /// [`LoomOptions::max_duration`](super::LoomOptions::max_duration) of wall-clock time.
+    Time(std::time::Duration),
+    /// SIGINT / SIGTERM asked the run to stop (`xpcheck_model::interrupt`).
+    Interrupted,
+}
+
+impl Budget {
+    /// Which budget ran out, and how to go deeper.
+    pub fn explain(&self) -> String {
+        match self {
+            Budget::Iterations(n) => format!(
+                "the iteration budget of {n} executions ran out; to go deeper raise it \
+                 ({} or LoomOptions::max_iterations; `none` for no budget) or lower the \
+                 preemption bound ({})",
+                super::driver::ENV_MAX_ITERATIONS,
+                super::driver::ENV_PREEMPTIONS
+            ),
+            Budget::Time(d) => format!(
+                "the time budget of {} s ran out; to go deeper raise it ({} or \
+                 LoomOptions::max_duration; `none` for no budget) or lower the preemption \
+                 bound ({})",
+                d.as_secs(),
+                super::driver::ENV_MAX_SECONDS,
+                super::driver::ENV_PREEMPTIONS
+            ),
+            Budget::Interrupted => {
+                "an interrupt (SIGINT/SIGTERM) stopped the run; run it again to finish".into()
+            }
+        }
+    }
+}
+
 /// The failing execution.
 #[derive(Clone, Debug)]
 pub struct LoomFailure {
@@ -75,6 +112,11 @@ pub struct LoomReport {
     pub checks: Vec<u64>,
     /// The failing execution, if any.
     pub failure: Option<LoomFailure>,
+    /// The budget that cut the run short (verdict [`LoomVerdict::Incomplete`]).
+    pub cut: Option<Budget>,
+    /// What this scenario could not reach with this provider: steps no execution made, and why
+    /// the spooler skipped them (a pass covers only what ran).
+    pub notes: Vec<String>,
 }
 
 impl LoomReport {
@@ -126,7 +168,8 @@ impl LoomReport {
         report
     }
 
-    /// One line of figures: verdict, bound, iterations, plans, seconds, coverage.
+    /// Figures (verdict, bound, iterations, plans, seconds), then for an incomplete run the
+    /// budget that cut it and how to go deeper, then what the scenario could not reach.
     pub fn summary(&self) -> String {
         let bound = self
             .preemption_bound
@@ -138,10 +181,17 @@ impl LoomReport {
             (LoomVerdict::Incomplete, _) => "incomplete".into(),
         };
         let c = self.coverage();
-        format!(
+        let mut out = format!(
             "loom {}: {verdict}; preemption bound {bound}, {} iterations over {} plan(s), {:.2} s; {} of {} rules checked, {} exercised",
             self.scenario, self.iterations, self.plans, self.seconds, c.checked, c.total, c.exercised
-        )
+        );
+        if let Some(b) = &self.cut {
+            let _ = write!(out, "\n  incomplete: {}; nothing is claimed", b.explain());
+        }
+        for n in &self.notes {
+            let _ = write!(out, "\n  not reached: {n}");
+        }
+        out
     }
 
     /// The failing execution rendered as a counterexample (deterministic: no figures).

@@ -2,9 +2,13 @@
 
 use xpcheck_properties::vocab::TransportNotifyFlags as F;
 
-/// A call on the spooler's main thread. The spooler skips a call the contract no longer allows
-/// at that moment: Poll/StartMessage once inbound is off, SubmitMessage once outbound is off,
-/// EndMessage unless SubmitMessage accepted the message (TN-5, TN-13, TN-22, TN-24, SUB-8).
+/// A call on the spooler's main thread. The spooler skips a call the contract does not allow
+/// at that moment or the provider did not ask for: Poll unless the provider returned
+/// LOGON_SP_POLL (POLL-1, LIFE-10) and inbound is on, StartMessage without a reason to expect
+/// mail (a Poll that reported some, or the provider's NOTIFY_NEWMAIL: SM-1, SPN-10),
+/// SubmitMessage once outbound is off, EndMessage unless SubmitMessage accepted the message
+/// (TN-5, TN-13, TN-22, TN-24, SUB-8). A skipped step is counted: a step that no execution ran
+/// is named in the report's notes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum MainStep {
     /// SubmitMessage of outbound slot n.
@@ -17,6 +21,13 @@ pub enum MainStep {
     Poll,
     /// FlushQueues(FLUSH_UPLOAD | FLUSH_DOWNLOAD).
     FlushQueues,
+    /// TransportLogoff(0), after aborting every message the provider still defers (TN-26).
+    /// Every scenario ends with one, so a provider's own threads can be stopped.
+    Logoff,
+    /// The remote system goes offline (a store-and-forward provider defers, EM-2, DEF-4).
+    WireOffline,
+    /// The remote system comes back (the provider may announce what it deferred, DEF-4).
+    WireOnline,
 }
 
 /// An action of the spooler's notify thread.
@@ -27,6 +38,9 @@ pub enum NotifyStep {
     Cancel,
     /// TransportNotify with these flags.
     Flags(F),
+    /// NOTIFY_ABORT_DEFERRED for the outbound message the provider defers (TN-25, DEF-7);
+    /// nothing if none is deferred.
+    AbortDeferred,
 }
 
 /// A loom scenario.
@@ -49,7 +63,7 @@ pub struct Scenario {
     pub race: &'static [MainStep],
     /// The notify thread's calls during the race.
     pub notify: &'static [NotifyStep],
-    /// Main-thread calls after both threads are done.
+    /// Main-thread calls after both threads are done; then TransportLogoff.
     pub after: &'static [MainStep],
 }
 
@@ -71,7 +85,7 @@ pub const SCENARIOS: &[Scenario] = &[
     Scenario {
         name: "cancel_races_submit_and_end",
         about: "NOTIFY_CANCEL_MESSAGE racing two SubmitMessage/EndMessage pairs",
-        rules: &["TN-17", "TN-18", "TN-19", "TN-27", "SUB-4"],
+        rules: &["TN-17", "TN-18", "TN-19", "TN-21", "TN-27", "SUB-4"],
         inbound: 0,
         setup: BOTH,
         before: &[],
@@ -82,7 +96,8 @@ pub const SCENARIOS: &[Scenario] = &[
             MainStep::End(1),
         ],
         notify: &[NotifyStep::Cancel],
-        after: &[],
+        // Poll after EndMessage (skipped for a provider without LOGON_SP_POLL).
+        after: &[MainStep::Poll],
     },
     Scenario {
         name: "end_outbound_races_submit",
@@ -136,6 +151,52 @@ pub const SCENARIOS: &[Scenario] = &[
             NotifyStep::Flags(F::NOTIFY_END_INBOUND),
             NotifyStep::Flags(F::NOTIFY_END_OUTBOUND),
         ],
+        after: &[],
+    },
+    Scenario {
+        name: "two_messages_in_an_outbound_flush",
+        about: "NOTIFY_BEGIN_OUTBOUND_FLUSH then NOTIFY_END_OUTBOUND_FLUSH racing two SubmitMessage/EndMessage pairs",
+        rules: &["TN-16", "STAT-4", "TN-27"],
+        inbound: 0,
+        setup: BOTH,
+        before: &[],
+        race: &[
+            MainStep::Submit(0),
+            MainStep::End(0),
+            MainStep::Submit(1),
+            MainStep::End(1),
+        ],
+        notify: &[
+            NotifyStep::Flags(F::NOTIFY_BEGIN_OUTBOUND_FLUSH),
+            NotifyStep::Flags(F::NOTIFY_END_OUTBOUND_FLUSH),
+        ],
+        after: &[],
+    },
+    Scenario {
+        name: "logoff_with_work_in_flight",
+        about: "NOTIFY_CANCEL_MESSAGE racing StartMessage and SubmitMessage; TransportLogoff with the outbound message never ended",
+        rules: &["TN-17", "TN-18", "TN-19", "TN-27"],
+        inbound: 1,
+        setup: BOTH,
+        before: &[MainStep::Poll],
+        race: &[MainStep::Start, MainStep::Submit(0)],
+        notify: &[NotifyStep::Cancel],
+        after: &[],
+    },
+    Scenario {
+        name: "deferral_races_abort",
+        about: "a message deferred while the wire was offline; back online, Poll and FlushQueues (where the provider announces NOTIFY_SENTDEFERRED) racing NOTIFY_ABORT_DEFERRED",
+        rules: &["EM-2", "DEF-7", "TN-27"],
+        inbound: 0,
+        setup: BOTH,
+        before: &[
+            MainStep::WireOffline,
+            MainStep::Submit(0),
+            MainStep::End(0),
+            MainStep::WireOnline,
+        ],
+        race: &[MainStep::Poll, MainStep::FlushQueues],
+        notify: &[NotifyStep::AbortDeferred],
         after: &[],
     },
 ];

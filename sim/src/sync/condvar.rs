@@ -3,10 +3,10 @@
 //! loom's `Condvar::wait` never returns spuriously and its `wait_timeout` never times out, so a
 //! provider that waits with `if` instead of `while`, or that relies on a timeout to make
 //! progress, looks fine under loom. Under `--cfg xpcheck_loom` this wrapper consults the loom
-//! scenario's fault plan ([`super::plan`]): the plan's chosen wait (by its index in the
-//! execution) returns early — spuriously for `wait`, timed out for `wait_timeout` — after
-//! releasing the lock and taking it again. The scenario runner explores every such
-//! plan in turn, each over all interleavings. Without the cfg this is `std::sync::Condvar`.
+//! scenario's fault plan (`sync::plan`, loom builds only): the plan's chosen wait (by its index
+//! in the execution) returns early — spuriously for `wait`, timed out for `wait_timeout` —
+//! after releasing the lock and taking it again. The scenario runner explores every such plan
+//! in turn, each over all interleavings. Without the cfg this is `std::sync::Condvar`.
 
 use std::sync::{LockResult, PoisonError};
 use std::time::Duration;

@@ -5,15 +5,18 @@
 //!
 //! [`Mutex`] and [`Condvar`] are thin wrappers of our own: under loom the condition variable also
 //! explores the wake-ups loom never produces by itself — a spurious return from `wait` and a
-//! timeout from `wait_timeout` (see [`condvar`]).
+//! timeout from `wait_timeout` (see [`condvar`]). [`Section`] is the re-entrant critical section
+//! a provider puts around its transfer steps and TransportNotify (TN-17, STAT-4, AMB-21).
 
 pub mod condvar;
 pub mod mutex;
 #[cfg(xpcheck_loom)]
 pub mod plan;
+pub mod section;
 
 pub use condvar::{Condvar, WaitTimeoutResult};
 pub use mutex::{Mutex, MutexGuard};
+pub use section::{Section, SectionGuard};
 
 #[cfg(not(xpcheck_loom))]
 pub use std::sync::{atomic, Arc, RwLock};
