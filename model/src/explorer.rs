@@ -5,7 +5,7 @@
 use xpcheck_properties::event::Event;
 use xpcheck_properties::render::step_line;
 use xpcheck_properties::vocab::{
-    FlagWord, FlushFlags, LogonFlags, TransportNotifyFlags, ValidateStateFlags,
+    FlagWord, FlushFlags, LogonFlags, StoreLogoffFlags, TransportNotifyFlags, ValidateStateFlags,
 };
 
 use crate::model::XpModel;
@@ -95,10 +95,12 @@ pub fn action_words(action: &Action, logons: u8) -> String {
     #[allow(unreachable_patterns)] // new actions read as their Debug form until named here
     match *action {
         Action::Call { logon, call } => {
-            let thread = if matches!(call, Call::Notify { .. }) {
-                "notify"
-            } else {
-                "spooler"
+            let thread = match call {
+                Call::Notify { .. } => "notify",
+                Call::StatusValidateState { .. }
+                | Call::StatusFlushQueues { .. }
+                | Call::StatusSettingsDialog => "client1",
+                _ => "spooler",
             };
             format!("{}{thread:<8} {}", on(logon), call_words(&call))
         }
@@ -120,6 +122,7 @@ pub fn action_words(action: &Action, logons: u8) -> String {
                 Job::CritsecOpen => "SpoolerNotify(NOTIFY_CRITSEC)".into(),
                 Job::CritsecClose => "SpoolerNotify(NOTIFY_NONCRIT)".into(),
                 Job::TouchDead(obj) => format!("touches msg{obj} after its StartMessage returned"),
+                Job::RowAfterLogoff => "ModifyStatusRow after TransportLogoff returned".into(),
                 #[allow(unreachable_patterns)]
                 other => format!("{other:?}"),
             };
@@ -132,6 +135,11 @@ pub fn action_words(action: &Action, logons: u8) -> String {
         Action::AbortSubmit { logon, slot } => {
             format!("{}client1  AbortSubmit({})", on(logon), out_id(slot))
         }
+        Action::StoreLogoff { logon, flags } => format!(
+            "{}store    StoreLogoffTransports({})",
+            on(logon),
+            StoreLogoffFlags::from_raw(flags).describe()
+        ),
         ref other => format!("{other:?}"),
     }
 }
