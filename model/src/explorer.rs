@@ -135,6 +135,9 @@ pub fn action_words(action: &Action, logons: u8) -> String {
         Action::AbortSubmit { logon, slot } => {
             format!("{}client1  AbortSubmit({})", on(logon), out_id(slot))
         }
+        Action::SpoolerStatusFlush => {
+            "client1  IMAPIStatus::FlushQueues(FLUSH_UPLOAD|FLUSH_DOWNLOAD) on the spooler's status object".into()
+        }
         Action::StoreLogoff { logon, flags } => format!(
             "{}store    StoreLogoffTransports({})",
             on(logon),

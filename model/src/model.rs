@@ -334,6 +334,13 @@ impl XpModel {
                 });
                 (logon, Thread::Spooler)
             }
+            Action::SpoolerStatusFlush => {
+                bodies.push(Body::SpoolerStatusFlush {
+                    flags: FlushFlags::FLUSH_UPLOAD | FlushFlags::FLUSH_DOWNLOAD,
+                    target: None,
+                });
+                (0, Thread::Client(1))
+            }
         };
         let shard = self
             .counters
@@ -346,7 +353,6 @@ impl XpModel {
         };
         let first = events.len();
         let State { judge, logons, .. } = state;
-        let ls = &mut logons[logon as usize];
         for body in bodies {
             let ev = Event {
                 v: 1,
@@ -356,12 +362,21 @@ impl XpModel {
                 body,
             };
             *seq += 1;
-            ls.spooler.observe(&ev, &ls.judge);
+            if matches!(ev.body, Body::SpoolerStatusFlush { .. }) {
+                // Concerns every logon (FQ-4): each logon's spooler learns what it owes.
+                for other in logons.iter_mut() {
+                    other.spooler.observe(&ev, &other.judge);
+                }
+            } else {
+                let ls = &mut logons[logon as usize];
+                ls.spooler.observe(&ev, &ls.judge);
+            }
+            let ls = &mut logons[logon as usize];
             observe_event(judge, &mut ls.judge, &cfg.settings, &ev, &mut sink)
                 .expect("the model only makes well-formed traces");
             events.push(ev);
         }
-        if delivers_cancelled(ls, &events[first..]) {
+        if delivers_cancelled(&logons[logon as usize], &events[first..]) {
             state.redelivered = true;
         }
         state.violations.union(sink.violations);
@@ -557,6 +572,7 @@ impl Model for XpModel {
                     SpoolerMove::TimePasses => Action::TimePasses { logon },
                     SpoolerMove::AbortSubmit(slot) => Action::AbortSubmit { logon, slot },
                     SpoolerMove::StoreLogoff(flags) => Action::StoreLogoff { logon, flags },
+                    SpoolerMove::SpoolerStatusFlush => Action::SpoolerStatusFlush,
                 });
             }
             jobs.clear();

@@ -181,6 +181,11 @@ pub enum SpoolerMove {
     /// A message store logs off with these StoreLogoffTransports flags (FLOW-15); recorded on
     /// the spooler thread.
     StoreLogoff(u32),
+    /// A client calls `IMAPIStatus::FlushQueues(FLUSH_UPLOAD|FLUSH_DOWNLOAD)` on the spooler's
+    /// own status object, naming no transport (FQ-4, FQ-18): the spooler then owes every active
+    /// logon an `IXPLogon::FlushQueues` ([`Spooler::flush_owed`], set by [`Spooler::observe`]
+    /// of every logon). Recorded on thread `client1`; provider-level.
+    SpoolerStatusFlush,
 }
 
 /// The conforming spooler's private state for one logon.
@@ -212,6 +217,11 @@ pub struct Spooler {
     pub vs_next: u8,
     /// Next entry of [`CLIENT_SCRIPT`].
     pub client_next: u8,
+    /// Client flushes of the spooler's status object still to make ([`SpoolerMove::SpoolerStatusFlush`]).
+    pub client_flushes: u8,
+    /// FQ-4: a client flushed the spooler's status object while this logon was active and the
+    /// spooler has not called its `IXPLogon::FlushQueues` since: it does before TransportLogoff.
+    pub flush_owed: bool,
 }
 
 impl Spooler {
@@ -249,6 +259,8 @@ impl Spooler {
             retry: false,
             vs_next: 0,
             client_next: 0,
+            client_flushes: u8::from(cfg.status),
+            flush_owed: false,
         }
     }
 
@@ -317,6 +329,10 @@ impl Spooler {
                 if client_idle && cfg.status {
                     if let Some(&c) = CLIENT_SCRIPT.get(self.client_next as usize) {
                         out.push(SpoolerMove::Client(c));
+                    }
+                    // After the status object's script, so the flush adds few interleavings.
+                    if self.client_flushes > 0 && self.client_next as usize >= CLIENT_SCRIPT.len() {
+                        out.push(SpoolerMove::SpoolerStatusFlush);
                     }
                 }
                 if self.abort_submits > 0 {
@@ -401,6 +417,13 @@ impl Spooler {
                 flags: (Q::FLUSH_UPLOAD | Q::FLUSH_DOWNLOAD).bits(),
             }));
         }
+        // FQ-4: the FlushQueues a client's flush of the spooler's status object asked for, once
+        // no flush cycle is open (FQ-6).
+        if self.flush_owed && !cycle && !(cfg.flush_queues && !self.flush_queues_used) {
+            out.push(SpoolerMove::Main(Call::FlushQueues {
+                flags: (Q::FLUSH_UPLOAD | Q::FLUSH_DOWNLOAD).bits(),
+            }));
+        }
         if cfg.flush_queues && !self.flush_queues_used && !cycle {
             for flags in FQ_FLAGS {
                 out.push(SpoolerMove::Main(Call::FlushQueues { flags }));
@@ -440,9 +463,11 @@ impl Spooler {
 
     /// Everything TransportLogoff needs first is done: directions ended (LIFE-35, FLOW-15),
     /// no flush cycle open (FQ-14), no deferred message unaborted (TN-26) and no announced one
-    /// waiting for its resubmission (SPN-11).
+    /// waiting for its resubmission (SPN-11), no FlushQueues owed to a client's flush of the
+    /// spooler's status object (FQ-4).
     pub fn wound_down(&self, s: &Session) -> bool {
-        !s.inbound
+        !self.flush_owed
+            && !s.inbound
             && !s.outbound
             && !s.flush.iter().any(|f| f.in_cycle())
             && !s
@@ -546,7 +571,14 @@ impl Spooler {
                     }
                 }
             }
+            Body::SpoolerStatusFlush { target, .. } => {
+                self.client_flushes = self.client_flushes.saturating_sub(1);
+                if session_before.life == Life::Active && target.is_none_or(|t| t == ev.logon) {
+                    self.flush_owed = true;
+                }
+            }
             Body::FlushQueues { .. } => {
+                self.flush_owed = false;
                 self.flush_queues_used = true;
                 self.flushed = [true, true];
             }

@@ -368,7 +368,10 @@ impl Harness {
             // Not wired yet: provider-level calls, status-object calls and store logoffs of
             // the model's spooler (xpcheck_model::spooler::provider_moves, Config::status,
             // Config::store_logoff) are not driven by the simulator.
-            SpoolerMove::Client(_) | SpoolerMove::Provider(_) | SpoolerMove::StoreLogoff(_) => {}
+            SpoolerMove::Client(_)
+            | SpoolerMove::Provider(_)
+            | SpoolerMove::StoreLogoff(_)
+            | SpoolerMove::SpoolerStatusFlush => {}
         }
     }
 
