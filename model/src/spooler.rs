@@ -419,7 +419,7 @@ impl Spooler {
         }
         // FQ-4: the FlushQueues a client's flush of the spooler's status object asked for, once
         // no flush cycle is open (FQ-6).
-        if self.flush_owed && !cycle && !(cfg.flush_queues && !self.flush_queues_used) {
+        if self.flush_owed && !cycle && (self.flush_queues_used || !cfg.flush_queues) {
             out.push(SpoolerMove::Main(Call::FlushQueues {
                 flags: (Q::FLUSH_UPLOAD | Q::FLUSH_DOWNLOAD).bits(),
             }));
@@ -582,10 +582,10 @@ impl Spooler {
                 self.flush_queues_used = true;
                 self.flushed = [true, true];
             }
-            Body::ValidateState { flags } => {
-                if VS_SCRIPT.get(self.vs_next as usize) == Some(&flags.raw()) {
-                    self.vs_next += 1;
-                }
+            Body::ValidateState { flags }
+                if VS_SCRIPT.get(self.vs_next as usize) == Some(&flags.raw()) =>
+            {
+                self.vs_next += 1;
             }
             Body::OpenStatusEntry { .. }
             | Body::StatusValidateState { .. }
@@ -727,7 +727,7 @@ pub fn permitted(p: &ProviderState, logon: u8, mv: &SpoolerMove) -> bool {
             p.init == Init::Ok
                 && !p.shut_down
                 && !p.logon_failed
-                && !(p.unconfigured && !p.configured)
+                && (p.configured || !p.unconfigured)
                 && !p.logons.contains(&LogonLife::LoggingOn)
         }
         SpoolerMove::Main(Call::FlushQueues { .. }) => {
