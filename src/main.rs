@@ -238,7 +238,8 @@ struct ModelArgs {
     /// Provider behaviour (see `xpcheck providers`).
     #[arg(long, default_value = "correct")]
     provider: String,
-    /// Only this scenario (standard, yield, flush, faults); default: all.
+    /// Only this scenario (standard, yield, flush, faults, lifecycle, validate, status,
+    /// flushqueues); default: all.
     #[arg(long)]
     scenario: Option<String>,
     /// Messages per direction, 1..=4 (sets --outbound and --inbound).

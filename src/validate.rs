@@ -730,7 +730,7 @@ fn parse_batch(p: &mut Parser, b: &Batch) -> Vec<(u64, Result<Option<Event>, Inp
 }
 
 /// Judges a whole trace from a reader, line by line: this thread reads and judges in line
-/// order while [`PARSERS`] threads parse batches of lines (parsing is most of the work, and
+/// order while `PARSERS` threads parse batches of lines (parsing is most of the work, and
 /// lines parse independently). Memory stays bounded: at most two batches per parser are in
 /// flight. `progress` is told the bytes consumed after every batch.
 pub fn validate_reader<R: BufRead>(

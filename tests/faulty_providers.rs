@@ -97,21 +97,36 @@ faulty! {
     no_status_update_breaks_tn6_tn14_stat4 => NoStatusUpdate,
     cancel_ignored_breaks_tn17_tn19 => CancelIgnored,
     cancel_checked_before_transfer_breaks_tn17 => CancelCheckedBeforeTransferOnly,
-    check_then_act_cancel_breaks_tn17 => CheckThenActCancel,
+    check_then_act_cancel_breaks_tn17_tn19 => CheckThenActCancel,
     late_msg_ref_breaks_sub4_sm5 => LateMsgRef,
     yield_in_flush_breaks_tn10 => YieldInFlush,
     touch_after_start_message_breaks_sm3 => TouchAfterStartMessage,
     drop_cancelled_inbound_breaks_tn20 => DropCancelledInbound,
     two_end_bits_breaks_em6 => TwoEndBits,
     critical_then_ok_breaks_spn8 => CriticalThenOk,
-    sentdeferred_after_abort_breaks_def7 => SentDeferredAfterAbort,
-    flush_bit_left_set_breaks_tn12_tn23 => FlushBitLeftSet,
+    sentdeferred_after_abort_breaks_def7_def4 => SentDeferredAfterAbort,
+    flush_bit_left_set_breaks_tn12_tn23_fq12 => FlushBitLeftSet,
+    idle_not_ok_breaks_idle3 => IdleNotOk,
+    yield_with_flags_breaks_yld1 => YieldWithFlags,
+    accepts_unknown_flags_breaks_vs6 => AcceptsUnknownFlags,
+    silent_config_change_breaks_vs11 => SilentConfigChange,
+    no_ready_to_send_breaks_spn9 => NoReadyToSend,
+    deferred_not_announced_breaks_fq7 => DeferredNotAnnounced,
+    no_inbound_flush_bit_breaks_fq10 => NoInboundFlushBit,
+    logon_warning_breaks_life18 => LogonWarning,
+    shutdown_fails_breaks_life33 => ShutdownFails,
+    newmail_repeated_breaks_flow4 => NewMailRepeated,
+    no_responsibility_breaks_flow10 => NoResponsibility,
+    no_status_object_breaks_flow17 => NoStatusObject,
+    undefined_row_bits_breaks_stat3 => UndefinedRowBits,
+    row_after_logoff_breaks_life29 => RowAfterLogoff,
+    submit_fails_silently_breaks_sub10 => SubmitFailsSilently,
 }
 
 #[test]
 fn every_faulty_behaviour_has_a_test() {
-    // 13 faulty behaviours above plus the correct one.
-    assert_eq!(Behaviour::ALL.len(), 14);
+    // 28 faulty behaviours above plus the correct one.
+    assert_eq!(Behaviour::ALL.len(), 29);
     assert_eq!(
         Behaviour::ALL
             .iter()

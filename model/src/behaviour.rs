@@ -17,7 +17,9 @@ pub enum Behaviour {
     CancelIgnored,
     /// Checks the cancel flag only before the transfer starts (TN-17, TN-19, TN-20).
     CancelCheckedBeforeTransferOnly,
-    /// Checks the cancel flag, then acts in a separate step: a cancel can slip between (TN-17).
+    /// Checks the cancel flag, then acts in a separate step: a cancel can slip between (TN-17);
+    /// the transfer it then finishes (transmit, responsibility, StatusRecips) keeps the
+    /// cancelled call running past the bound (TN-19).
     CheckThenActCancel,
     /// Writes the msg-ref after the data transfer started (SUB-4, SM-5).
     LateMsgRef,
@@ -31,9 +33,12 @@ pub enum Behaviour {
     TwoEndBits,
     /// Raises NOTIFY_CRITICAL_ERROR in SubmitMessage/StartMessage, then returns S_OK (SPN-8).
     CriticalThenOk,
-    /// Calls SpoolerNotify(NOTIFY_SENTDEFERRED) for a message after NOTIFY_ABORT_DEFERRED (DEF-7).
+    /// Calls SpoolerNotify(NOTIFY_SENTDEFERRED) for a message after NOTIFY_ABORT_DEFERRED (DEF-7);
+    /// when the spooler aborts a message it had already announced (SPN-11 wind-down), the
+    /// message is no longer deferred, so the late announcement also breaks DEF-4.
     SentDeferredAfterAbort,
-    /// Never clears its flush bit after NOTIFY_END_*_FLUSH (TN-12, TN-23, TN-16).
+    /// Never clears its flush bit after NOTIFY_END_*_FLUSH (TN-12, TN-23, TN-16), also after
+    /// END_INBOUND_FLUSH of a FlushQueues flush (FQ-12).
     FlushBitLeftSet,
     /// Idle returns MAPI_E_CALL_FAILED (IDLE-3).
     IdleNotOk,
@@ -156,7 +161,7 @@ impl Behaviour {
             Behaviour::NoStatusUpdate => &["TN-6", "TN-14", "TN-22", "TN-24", "STAT-4"],
             Behaviour::CancelIgnored => &["TN-17", "TN-19", "TN-20"],
             Behaviour::CancelCheckedBeforeTransferOnly => &["TN-17", "TN-19", "TN-20"],
-            Behaviour::CheckThenActCancel => &["TN-17", "TN-20"],
+            Behaviour::CheckThenActCancel => &["TN-17", "TN-19", "TN-20"],
             Behaviour::LateMsgRef => &["SUB-4", "SM-5"],
             Behaviour::YieldInFlush => &["TN-10", "TN-16"],
             Behaviour::TouchAfterStartMessage => &["SM-3"],
@@ -165,8 +170,8 @@ impl Behaviour {
             // S_OK after the critical error also claims "no message" while a cancelled inbound
             // message is still owed (SM-10 reading of S_OK without SaveChanges): TN-20.
             Behaviour::CriticalThenOk => &["SPN-8", "TN-20"],
-            Behaviour::SentDeferredAfterAbort => &["DEF-7"],
-            Behaviour::FlushBitLeftSet => &["TN-12", "TN-23", "TN-16"],
+            Behaviour::SentDeferredAfterAbort => &["DEF-7", "DEF-4"],
+            Behaviour::FlushBitLeftSet => &["TN-12", "TN-23", "TN-16", "FQ-12"],
             Behaviour::IdleNotOk => &["IDLE-3"],
             Behaviour::YieldWithFlags => &["YLD-1"],
             Behaviour::AcceptsUnknownFlags => &["VS-6"],

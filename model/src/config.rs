@@ -82,9 +82,11 @@ pub enum Scenario {
     /// logons, Idle, NEWMAIL without polling, a store logoff, TransportLogoff / Release /
     /// Shutdown in every order the contract allows (LIFE-*, IDLE-*, FLOW-15).
     Lifecycle,
-    /// ValidateState with every flag (also inside a NOTIFY_CRITSEC section), OpenStatusEntry and
-    /// the status object's ValidateState / FlushQueues / SettingsDialog from a client thread
-    /// (VS-*, STAT-*, FQ-15..FQ-17, SPN-5, SPN-9, FLOW-17).
+    /// IXPLogon::ValidateState with every flag, also inside a NOTIFY_CRITSEC section (VS-*,
+    /// SPN-5, SPN-6, SPN-9).
+    Validate,
+    /// OpenStatusEntry and the status object's ValidateState / FlushQueues / SettingsDialog from
+    /// a client thread (STAT-6, STAT-7, STAT-11, FQ-15..FQ-17, SPN-5, FLOW-7, FLOW-17).
     Status,
     /// IXPLogon::FlushQueues with every flag combination SPEC allows, deferred messages, in a
     /// Windows service (FQ-*, SVC-7).
@@ -99,6 +101,7 @@ impl Scenario {
         Scenario::Flush,
         Scenario::Faults,
         Scenario::Lifecycle,
+        Scenario::Validate,
         Scenario::Status,
         Scenario::FlushQueues,
     ];
@@ -111,6 +114,7 @@ impl Scenario {
             Scenario::Flush => "flush",
             Scenario::Faults => "faults",
             Scenario::Lifecycle => "lifecycle",
+            Scenario::Validate => "validate",
             Scenario::Status => "status",
             Scenario::FlushQueues => "flushqueues",
         }
@@ -179,11 +183,14 @@ impl Config {
                 store_logoff: true,
                 ..none
             },
-            Scenario::Status => Config {
-                inbound: 0,
+            Scenario::Validate => Config {
                 cancels: 0,
                 critsec: true,
                 validate: true,
+                ..none
+            },
+            Scenario::Status => Config {
+                cancels: 0,
                 status: true,
                 ..none
             },

@@ -5,7 +5,7 @@
 use xpcheck_properties::event::Event;
 use xpcheck_properties::render::step_line;
 use xpcheck_properties::vocab::{
-    FlagWord, FlushFlags, LogoffFlags, LogonFlags, TransportNotifyFlags, ValidateStateFlags,
+    FlagWord, FlushFlags, LogonFlags, StoreLogoffFlags, TransportNotifyFlags, ValidateStateFlags,
 };
 
 use crate::model::XpModel;
@@ -18,6 +18,10 @@ use crate::state::{Action, Call, Job, Lane, State};
 pub fn call_words(call: &Call) -> String {
     #[allow(unreachable_patterns)] // new calls read as their Debug form until named here
     match *call {
+        Call::ProviderInit { flags, mapi_ver } => {
+            format!("XPProviderInit(flags={flags:#x}, mapi_ver={mapi_ver:#x})")
+        }
+        Call::ServiceConfigure => "MSG_SERVICE_CONFIGURE".into(),
         Call::Logon { flags } => {
             format!("TransportLogon({})", LogonFlags::from_raw(flags).describe())
         }
@@ -30,21 +34,28 @@ pub fn call_words(call: &Call) -> String {
         Call::End { slot } => format!("EndMessage(the msg-ref of {})", out_id(slot)),
         Call::Start { .. } => "StartMessage(0, a new message object)".into(),
         Call::Poll => "Poll()".into(),
+        Call::Idle => "Idle(0)".into(),
         Call::FlushQueues { flags } => {
             format!("FlushQueues({})", FlushFlags::from_raw(flags).describe())
         }
-        Call::ValidateState { flags } => {
-            format!(
-                "ValidateState({})",
-                ValidateStateFlags::from_raw(flags).describe()
-            )
-        }
-        Call::Logoff { flags } => {
-            format!(
-                "TransportLogoff({})",
-                LogoffFlags::from_raw(flags).describe()
-            )
-        }
+        Call::ValidateState { flags } => format!(
+            "ValidateState({})",
+            ValidateStateFlags::from_raw(flags).describe()
+        ),
+        Call::OpenStatusEntry => "OpenStatusEntry()".into(),
+        Call::StatusValidateState { flags } => format!(
+            "IMAPIStatus::ValidateState({})",
+            ValidateStateFlags::from_raw(flags).describe()
+        ),
+        Call::StatusFlushQueues { flags } => format!(
+            "IMAPIStatus::FlushQueues({})",
+            FlushFlags::from_raw(flags).describe()
+        ),
+        Call::StatusSettingsDialog => "IMAPIStatus::SettingsDialog()".into(),
+        Call::Logoff { flags } => format!("TransportLogoff({flags:#x})"),
+        Call::ReleaseLogon => "Release(logon)".into(),
+        Call::Shutdown { flags } => format!("Shutdown({flags:#x})"),
+        Call::ReleaseProvider => "Release(provider)".into(),
         Call::Notify {
             flags,
             slot,
@@ -84,10 +95,12 @@ pub fn action_words(action: &Action, logons: u8) -> String {
     #[allow(unreachable_patterns)] // new actions read as their Debug form until named here
     match *action {
         Action::Call { logon, call } => {
-            let thread = if matches!(call, Call::Notify { .. }) {
-                "notify"
-            } else {
-                "spooler"
+            let thread = match call {
+                Call::Notify { .. } => "notify",
+                Call::StatusValidateState { .. }
+                | Call::StatusFlushQueues { .. }
+                | Call::StatusSettingsDialog => "client1",
+                _ => "spooler",
             };
             format!("{}{thread:<8} {}", on(logon), call_words(&call))
         }
@@ -109,6 +122,7 @@ pub fn action_words(action: &Action, logons: u8) -> String {
                 Job::CritsecOpen => "SpoolerNotify(NOTIFY_CRITSEC)".into(),
                 Job::CritsecClose => "SpoolerNotify(NOTIFY_NONCRIT)".into(),
                 Job::TouchDead(obj) => format!("touches msg{obj} after its StartMessage returned"),
+                Job::RowAfterLogoff => "ModifyStatusRow after TransportLogoff returned".into(),
                 #[allow(unreachable_patterns)]
                 other => format!("{other:?}"),
             };
@@ -121,6 +135,14 @@ pub fn action_words(action: &Action, logons: u8) -> String {
         Action::AbortSubmit { logon, slot } => {
             format!("{}client1  AbortSubmit({})", on(logon), out_id(slot))
         }
+        Action::SpoolerStatusFlush => {
+            "client1  IMAPIStatus::FlushQueues(FLUSH_UPLOAD|FLUSH_DOWNLOAD) on the spooler's status object".into()
+        }
+        Action::StoreLogoff { logon, flags } => format!(
+            "{}store    StoreLogoffTransports({})",
+            on(logon),
+            StoreLogoffFlags::from_raw(flags).describe()
+        ),
         ref other => format!("{other:?}"),
     }
 }

@@ -120,6 +120,13 @@ pub struct XpModel {
     pub per_rule_properties: bool,
     /// Check counters.
     pub counters: Arc<Counters>,
+    /// Symmetry reduction in place: every next state is put in canonical form
+    /// ([`canonicalize`]) before the checker sees it. Used by the exhaustive DFS of
+    /// [`crate::check::check`], which needs verdicts and counts, not paths: it saves stateright's
+    /// `symmetry_fn` a clone and a second fingerprint per generated state. Paths (BFS
+    /// counterexamples, the Explorer, [`crate::check::replay`]) keep it off, so their events
+    /// name messages consistently.
+    pub canonical: bool,
 }
 
 struct ModelSink<'a> {
@@ -173,6 +180,7 @@ impl XpModel {
             cfg,
             per_rule_properties: true,
             counters: Arc::new(Counters::new()),
+            canonical: false,
         }
     }
 
@@ -239,7 +247,7 @@ impl XpModel {
                     ls.provider.touch_due = None;
                 }
                 bodies.push(call_body(ls, call));
-                if provider::atomic(call) {
+                if provider::atomic(cfg, call) {
                     provider::call_atomic(ls, cfg, call, &mut bodies);
                 } else {
                     let mut run = Run {
@@ -326,6 +334,13 @@ impl XpModel {
                 });
                 (logon, Thread::Spooler)
             }
+            Action::SpoolerStatusFlush => {
+                bodies.push(Body::SpoolerStatusFlush {
+                    flags: FlushFlags::FLUSH_UPLOAD | FlushFlags::FLUSH_DOWNLOAD,
+                    target: None,
+                });
+                (0, Thread::Client(1))
+            }
         };
         let shard = self
             .counters
@@ -338,7 +353,6 @@ impl XpModel {
         };
         let first = events.len();
         let State { judge, logons, .. } = state;
-        let ls = &mut logons[logon as usize];
         for body in bodies {
             let ev = Event {
                 v: 1,
@@ -348,12 +362,21 @@ impl XpModel {
                 body,
             };
             *seq += 1;
-            ls.spooler.observe(&ev, &ls.judge);
+            if matches!(ev.body, Body::SpoolerStatusFlush { .. }) {
+                // Concerns every logon (FQ-4): each logon's spooler learns what it owes.
+                for other in logons.iter_mut() {
+                    other.spooler.observe(&ev, &other.judge);
+                }
+            } else {
+                let ls = &mut logons[logon as usize];
+                ls.spooler.observe(&ev, &ls.judge);
+            }
+            let ls = &mut logons[logon as usize];
             observe_event(judge, &mut ls.judge, &cfg.settings, &ev, &mut sink)
                 .expect("the model only makes well-formed traces");
             events.push(ev);
         }
-        if delivers_cancelled(ls, &events[first..]) {
+        if delivers_cancelled(&logons[logon as usize], &events[first..]) {
             state.redelivered = true;
         }
         state.violations.union(sink.violations);
@@ -549,6 +572,7 @@ impl Model for XpModel {
                     SpoolerMove::TimePasses => Action::TimePasses { logon },
                     SpoolerMove::AbortSubmit(slot) => Action::AbortSubmit { logon, slot },
                     SpoolerMove::StoreLogoff(flags) => Action::StoreLogoff { logon, flags },
+                    SpoolerMove::SpoolerStatusFlush => Action::SpoolerStatusFlush,
                 });
             }
             jobs.clear();
@@ -564,8 +588,13 @@ impl Model for XpModel {
         let mut s = last.clone();
         let mut events = Vec::with_capacity(4);
         let mut seq = 0;
-        self.perform(&mut s, action, &mut events, &mut seq)
-            .then_some(s)
+        if !self.perform(&mut s, action, &mut events, &mut seq) {
+            return None;
+        }
+        if self.canonical {
+            canonicalize(&mut s);
+        }
+        Some(s)
     }
 
     fn properties(&self) -> Vec<Property<Self>> {
@@ -620,10 +649,15 @@ impl Model for XpModel {
 /// put in a canonical order (sorted by everything known about them) and renamed accordingly.
 pub fn representative(state: &State) -> State {
     let mut s = state.clone();
-    for ls in &mut s.logons {
+    canonicalize(&mut s);
+    s
+}
+
+/// Puts `state` in the canonical form [`representative`] returns, in place.
+pub fn canonicalize(state: &mut State) {
+    for ls in &mut state.logons {
         canonical_outbound(ls);
     }
-    s
 }
 
 fn canonical_outbound(ls: &mut LogonState) {
@@ -647,6 +681,7 @@ fn canonical_outbound(ls: &mut LogonState) {
             u32,
             u8,
         )>,
+        Option<(bool, bool, u8)>,
     );
     let mut keys: [(Key, usize); MAX_MESSAGES] = std::array::from_fn(|i| {
         let slot = i as u8;
@@ -670,6 +705,11 @@ fn canonical_outbound(ls: &mut LogonState) {
                 m.ended as u8,
             )
         });
+        let sub = ls
+            .judge
+            .status_flow
+            .sub(out_id(slot))
+            .map(|m| (m.transmitted, m.responsible, m.reports));
         let p = &ls.provider;
         (
             (
@@ -679,6 +719,7 @@ fn canonical_outbound(ls: &mut LogonState) {
                 p.out_ref[i],
                 p.out_cancel[i],
                 rec,
+                sub,
             ),
             i,
         )

@@ -115,6 +115,9 @@ pub struct Provider {
     pub header_aborted: bool,
     /// Faulty `RowAfterLogoff`: a row change still to come after TransportLogoff.
     pub late_row_due: bool,
+    /// The provider called MakeInvalid on its logon: later calls answer MAPI_E_INVALID_OBJECT
+    /// (LIFE-36).
+    pub invalid: bool,
 }
 
 impl Provider {
@@ -299,16 +302,34 @@ fn checks_cancel(b: Behaviour, call: Call, pc: u8) -> bool {
 
 /// Entry points the abstract provider runs atomically: their call, effects and return are one
 /// step of the model (no other thread acts in between). The message entry points, TransportLogon
-/// and TransportNotify take several steps.
-pub fn atomic(call: Call) -> bool {
-    !matches!(
-        call,
+/// and TransportNotify take several steps; so does TransportLogoff in the lifecycle scenario,
+/// where a cancel may land after the provider invalidated its logon (LIFE-36).
+pub fn atomic(cfg: &Config, call: Call) -> bool {
+    match call {
         Call::Logon { .. }
-            | Call::Submit { .. }
-            | Call::End { .. }
-            | Call::Start { .. }
-            | Call::Notify { .. }
-    )
+        | Call::Submit { .. }
+        | Call::End { .. }
+        | Call::Start { .. }
+        | Call::Notify { .. } => false,
+        Call::Logoff { .. } => !cfg.lifecycle,
+        _ => true,
+    }
+}
+
+/// TransportLogoff's teardown (LIFE-30): the provider closes the critical section it opened
+/// (SPN-6, AMB-24), invalidates its logon and releases the support object last.
+fn logoff_teardown(p: &mut Provider, b: Behaviour, ev: &mut Vec<Body>) {
+    if p.critsec == Critsec::Open {
+        p.critsec = Critsec::Closed;
+        ev.push(Body::spooler_notify(N::NOTIFY_NONCRIT, None));
+    }
+    if b == Behaviour::RowAfterLogoff {
+        p.late_row_due = true;
+    } else {
+        p.invalid = true;
+        ev.push(Body::MakeInvalid);
+        ev.push(Body::SupportRelease);
+    }
 }
 
 /// Runs an atomic entry point of a logon ([`atomic`]): its effects and its return.
@@ -369,26 +390,13 @@ pub fn call_atomic(ls: &mut LogonState, cfg: &Config, call: Call, ev: &mut Vec<B
             H::S_OK
         }
         Call::Logoff { .. } => {
-            // A provider closes the critical section it opened before it goes (SPN-6, AMB-24),
-            // invalidates its logon and releases the support object last (LIFE-30).
-            let p = &mut ls.provider;
-            if p.critsec == Critsec::Open {
-                p.critsec = Critsec::Closed;
-                ev.push(Body::spooler_notify(N::NOTIFY_NONCRIT, None));
-            }
-            if b == Behaviour::RowAfterLogoff {
-                p.late_row_due = true;
-            } else {
-                ev.push(Body::MakeInvalid);
-                ev.push(Body::SupportRelease);
-            }
+            logoff_teardown(&mut ls.provider, b, ev);
             H::S_OK
         }
         Call::ReleaseLogon => {
             if !ls.judge.track.logged_off {
                 // Released without TransportLogoff: the same teardown (LIFE-34, LIFE-30).
-                ev.push(Body::MakeInvalid);
-                ev.push(Body::SupportRelease);
+                logoff_teardown(&mut ls.provider, b, ev);
             }
             H::S_OK
         }
@@ -634,6 +642,15 @@ pub fn step(
             false
         }
         Call::Start { obj } => start_step(ls, cfg, run, MsgId(obj), choice, ev),
+        Call::Logoff { .. } => {
+            if run.pc == 0 {
+                logoff_teardown(&mut ls.provider, b, ev);
+                run.pc = 1;
+                return true;
+            }
+            ev.push(Body::ret(Method::TransportLogoff, H::S_OK));
+            false
+        }
         c => unreachable!("{c:?} runs atomically"),
     }
 }
@@ -650,6 +667,20 @@ fn notify_step(
     let b = cfg.behaviour;
     let f = F::from_raw(flags);
     let p = &mut ls.provider;
+    // Called after MakeInvalid (a cancel racing TransportLogoff): nothing happens, and the
+    // return (pc 2) answers MAPI_E_INVALID_OBJECT (LIFE-36).
+    if run.pc == 0 && p.invalid {
+        run.pc = 2;
+        return true;
+    }
+    if run.pc == 2 {
+        ev.push(Body::ret_flags(
+            Method::TransportNotify,
+            H::MAPI_E_INVALID_OBJECT,
+            flags,
+        ));
+        return false;
+    }
     if run.pc == 0 {
         if f.contains(F::NOTIFY_CANCEL_MESSAGE)
             && !f.contains(F::NOTIFY_ABORT_DEFERRED)
@@ -820,8 +851,11 @@ fn submit_step(
         }
         4 => {
             // The content goes out without nontransmittable properties and without the
-            // recipients another transport took; the second message has both (SUB-11, SUB-12).
-            let special = crate::spooler::has_content_to_hold_back(slot);
+            // recipients another transport took (SUB-11, SUB-12). Every message of the model
+            // has both: symmetry reduction needs interchangeable messages (the simulator, which
+            // has no symmetry, gives them to the second message only,
+            // [`crate::spooler::has_content_to_hold_back`]).
+            let special = true;
             ev.push(Body::Transmit {
                 msg,
                 nontransmittable: false,
@@ -836,14 +870,12 @@ fn submit_step(
                     result: H::S_OK,
                 });
             }
-            if special {
-                // The second message asked for a delivery report: one StatusRecips with every
-                // recipient it served (FLOW-10, FLOW-11).
-                ev.push(Body::StatusRecips {
-                    msg,
-                    result: H::S_OK,
-                });
-            }
+            // Every message asks for a delivery report: one StatusRecips with every recipient
+            // it served (FLOW-10, FLOW-11).
+            ev.push(Body::StatusRecips {
+                msg,
+                result: H::S_OK,
+            });
             run.pc = 5;
             true
         }

@@ -50,7 +50,8 @@ pub fn out_id(slot: u8) -> MsgId {
 }
 
 /// Whether the message in outbound `slot` carries nontransmittable properties and a recipient
-/// another transport already took (SUB-11, SUB-12): the second one does, in every engine.
+/// another transport already took (SUB-11, SUB-12) in the simulator: the second one does. The
+/// model, whose symmetry reduction needs interchangeable messages, gives every message both.
 pub fn has_content_to_hold_back(slot: u8) -> bool {
     slot == 1
 }
@@ -72,15 +73,14 @@ pub const VS_UNDEFINED: u32 = 0x0000_0100;
 /// The flags of IXPLogon::ValidateState the spooler tries, in order, when `Config::validate`
 /// (VS-1, VS-2, VS-5..VS-12): each flag SPEC names for transports, FORCE_XP_DISCONNECT before
 /// FORCE_XP_CONNECT and ABORT_XP_HEADER_OPERATION before REFRESH_XP_HEADER_CACHE so the provider
-/// goes offline and comes back (SPN-9), and an undefined bit (VS-6).
-pub const VS_SCRIPT: [u32; 8] = [
-    V::SUPPRESS_UI.bits(),
-    V::CONFIG_CHANGED.bits(),
+/// goes offline and comes back (SPN-9), SUPPRESS_UI with two of them (VS-12), and an undefined
+/// bit (VS-6).
+pub const VS_SCRIPT: [u32; 6] = [
+    V::CONFIG_CHANGED.bits() | V::SUPPRESS_UI.bits(),
     V::FORCE_XP_DISCONNECT.bits(),
     V::FORCE_XP_CONNECT.bits(),
     V::ABORT_XP_HEADER_OPERATION.bits() | V::SUPPRESS_UI.bits(),
-    V::REFRESH_XP_HEADER_CACHE.bits(),
-    V::PROCESS_XP_HEADER_CACHE.bits(),
+    V::REFRESH_XP_HEADER_CACHE.bits() | V::PROCESS_XP_HEADER_CACHE.bits(),
     VS_UNDEFINED,
 ];
 
@@ -181,6 +181,11 @@ pub enum SpoolerMove {
     /// A message store logs off with these StoreLogoffTransports flags (FLOW-15); recorded on
     /// the spooler thread.
     StoreLogoff(u32),
+    /// A client calls `IMAPIStatus::FlushQueues(FLUSH_UPLOAD|FLUSH_DOWNLOAD)` on the spooler's
+    /// own status object, naming no transport (FQ-4, FQ-18): the spooler then owes every active
+    /// logon an `IXPLogon::FlushQueues` ([`Spooler::flush_owed`], set by [`Spooler::observe`]
+    /// of every logon). Recorded on thread `client1`; provider-level.
+    SpoolerStatusFlush,
 }
 
 /// The conforming spooler's private state for one logon.
@@ -212,6 +217,11 @@ pub struct Spooler {
     pub vs_next: u8,
     /// Next entry of [`CLIENT_SCRIPT`].
     pub client_next: u8,
+    /// Client flushes of the spooler's status object still to make ([`SpoolerMove::SpoolerStatusFlush`]).
+    pub client_flushes: u8,
+    /// FQ-4: a client flushed the spooler's status object while this logon was active and the
+    /// spooler has not called its `IXPLogon::FlushQueues` since: it does before TransportLogoff.
+    pub flush_owed: bool,
 }
 
 impl Spooler {
@@ -249,6 +259,8 @@ impl Spooler {
             retry: false,
             vs_next: 0,
             client_next: 0,
+            client_flushes: u8::from(cfg.status),
+            flush_owed: false,
         }
     }
 
@@ -294,6 +306,19 @@ impl Spooler {
             Life::Critical if main_idle && notify_idle && client_idle => {
                 out.push(SpoolerMove::Main(Call::Logoff { flags: 0 }))
             }
+            // The user cancels a message that TransportLogoff(LOGOFF_HURRY) abandons, racing the
+            // logoff: the provider may already have invalidated its logon (LIFE-29, LIFE-36).
+            Life::LoggingOff if notify_idle && cfg.lifecycle => {
+                for m in s.out.iter().filter(|m| m.phase == OutPhase::Accepted) {
+                    if m.cancel == Cancel::None {
+                        out.push(SpoolerMove::Notify(Call::Notify {
+                            flags: F::NOTIFY_CANCEL_MESSAGE.raw(),
+                            slot: slot_of(m.id),
+                            msg_ref: m.msg_ref,
+                        }));
+                    }
+                }
+            }
             Life::Active => {
                 if main_idle {
                     self.main_moves(s, cfg, notify_idle && client_idle, out);
@@ -304,6 +329,10 @@ impl Spooler {
                 if client_idle && cfg.status {
                     if let Some(&c) = CLIENT_SCRIPT.get(self.client_next as usize) {
                         out.push(SpoolerMove::Client(c));
+                    }
+                    // After the status object's script, so the flush adds few interleavings.
+                    if self.client_flushes > 0 && self.client_next as usize >= CLIENT_SCRIPT.len() {
+                        out.push(SpoolerMove::SpoolerStatusFlush);
                     }
                 }
                 if self.abort_submits > 0 {
@@ -392,6 +421,13 @@ impl Spooler {
                 flags: (Q::FLUSH_UPLOAD | Q::FLUSH_DOWNLOAD).bits(),
             }));
         }
+        // FQ-4: the FlushQueues a client's flush of the spooler's status object asked for, once
+        // no flush cycle is open (FQ-6).
+        if self.flush_owed && !cycle && (self.flush_queues_used || !cfg.flush_queues) {
+            out.push(SpoolerMove::Main(Call::FlushQueues {
+                flags: (Q::FLUSH_UPLOAD | Q::FLUSH_DOWNLOAD).bits(),
+            }));
+        }
         if cfg.flush_queues && self.traffic() && !self.flush_queues_used && !cycle {
             for flags in FQ_FLAGS {
                 out.push(SpoolerMove::Main(Call::FlushQueues { flags }));
@@ -431,9 +467,11 @@ impl Spooler {
 
     /// Everything TransportLogoff needs first is done: directions ended (LIFE-35, FLOW-15),
     /// no flush cycle open (FQ-14), no deferred message unaborted (TN-26) and no announced one
-    /// waiting for its resubmission (SPN-11).
+    /// waiting for its resubmission (SPN-11), no FlushQueues owed to a client's flush of the
+    /// spooler's status object (FQ-4).
     pub fn wound_down(&self, s: &Session) -> bool {
-        !s.inbound
+        !self.flush_owed
+            && !s.inbound
             && !s.outbound
             && !s.flush.iter().any(|f| f.in_cycle())
             && !s
@@ -538,14 +576,21 @@ impl Spooler {
                     }
                 }
             }
+            Body::SpoolerStatusFlush { target, .. } => {
+                self.client_flushes = self.client_flushes.saturating_sub(1);
+                if session_before.life == Life::Active && target.is_none_or(|t| t == ev.logon) {
+                    self.flush_owed = true;
+                }
+            }
             Body::FlushQueues { .. } => {
+                self.flush_owed = false;
                 self.flush_queues_used = true;
                 self.flushed = [true, true];
             }
-            Body::ValidateState { flags } => {
-                if VS_SCRIPT.get(self.vs_next as usize) == Some(&flags.raw()) {
-                    self.vs_next += 1;
-                }
+            Body::ValidateState { flags }
+                if VS_SCRIPT.get(self.vs_next as usize) == Some(&flags.raw()) =>
+            {
+                self.vs_next += 1;
             }
             Body::OpenStatusEntry { .. }
             | Body::StatusValidateState { .. }
@@ -690,7 +735,7 @@ pub fn permitted(p: &ProviderState, logon: u8, mv: &SpoolerMove) -> bool {
             p.init == Init::Ok
                 && !p.shut_down
                 && !p.logon_failed
-                && !(p.unconfigured && !p.configured)
+                && (p.configured || !p.unconfigured)
                 && !p.logons.contains(&LogonLife::LoggingOn)
         }
         SpoolerMove::Main(Call::FlushQueues { .. }) => {

@@ -244,6 +244,9 @@ pub enum Action {
         /// StoreLogoffFlags.
         flags: u32,
     },
+    /// A client flushes the spooler's own status object, naming no transport: every active
+    /// logon is owed an `IXPLogon::FlushQueues` (FQ-4).
+    SpoolerStatusFlush,
 }
 
 /// Work a provider-owned thread does.

@@ -41,9 +41,15 @@ fn explorer_actions_and_steps_are_in_mapi_words() {
         "{actions:#?}"
     );
     assert!(
-        steps[0].contains("TransportLogon(LOGON_NO_INBOUND|LOGON_NO_OUTBOUND)"),
-        "{}",
+        steps[0].contains("XPProviderInit"),
+        "the provider is initialised first (LIFE-1): {}",
         steps[0]
+    );
+    assert!(
+        steps
+            .iter()
+            .any(|s| s.contains("TransportLogon(LOGON_NO_INBOUND|LOGON_NO_OUTBOUND)")),
+        "{steps:#?}"
     );
     let last = steps.last().expect("a step");
     assert!(last.contains("breaks EM-6"), "{last}");

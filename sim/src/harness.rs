@@ -365,8 +365,16 @@ impl Harness {
             judged,
             ..
         } = st;
+        if matches!(ev.body, Body::SpoolerStatusFlush { .. }) {
+            // Concerns every logon (FQ-4): each logon's spooler learns what it owes.
+            for other in slots.iter_mut() {
+                other.spooler.observe(&ev, &other.session);
+            }
+        }
         let slot = &mut slots[i];
-        slot.spooler.observe(&ev, &slot.session);
+        if !matches!(ev.body, Body::SpoolerStatusFlush { .. }) {
+            slot.spooler.observe(&ev, &slot.session);
+        }
         if let Err(e) = observe_event(provider, &mut slot.session, &cfg, &ev, judged) {
             // The harness builds calls and returns itself; a shape error is a harness bug.
             panic!("xpcheck harness produced a malformed trace: {e}");
@@ -547,6 +555,21 @@ impl Harness {
                 Harness::record(&mut st, logon, Body::TimePasses { secs: 30 });
             }
             SpoolerMove::AbortSubmit(slot) => Harness::abort_submit(&mut self.lock(), logon, slot),
+            SpoolerMove::SpoolerStatusFlush => {
+                // A client flushes the spooler's own status object: every active logon is owed an
+                // IXPLogon::FlushQueues before its TransportLogoff (FQ-4). No provider call.
+                let mut st = self.lock();
+                st.push_lane(Thread::Client(1));
+                Harness::record(
+                    &mut st,
+                    0,
+                    Body::SpoolerStatusFlush {
+                        flags: FlushFlags::FLUSH_UPLOAD | FlushFlags::FLUSH_DOWNLOAD,
+                        target: None,
+                    },
+                );
+                st.pop_lane();
+            }
             SpoolerMove::StoreLogoff(flags) => {
                 // StoreLogoffTransports: the spooler's own bookkeeping, no provider call (FLOW-15).
                 let mut st = self.lock();
@@ -803,7 +826,13 @@ impl Harness {
             Self::record(&mut st, logon, Body::TransportNotify { flags: f, data });
         }
         let mut out = f;
-        let hr = l.transport_notify(&mut out, data);
+        // IMAPISupport::MakeInvalid replaced the logon's methods: MAPI answers for it (LIFE-36).
+        let invalid = self.lock().session(logon).track.invalid;
+        let hr = if invalid {
+            HResult::MAPI_E_INVALID_OBJECT
+        } else {
+            l.transport_notify(&mut out, data)
+        };
         let mut st = self.lock();
         Self::record(
             &mut st,
