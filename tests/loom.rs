@@ -171,6 +171,29 @@ fn loom_missing_row_update_is_caught() {
 }
 
 #[test]
+fn loom_transmit_without_responsibility_is_caught() {
+    caught(
+        "loopback-no-responsibility",
+        "two_messages_in_an_outbound_flush",
+    );
+}
+
+#[test]
+fn loom_inbound_without_message_class_is_caught() {
+    caught("loopback-no-message-class", "cancel_races_start_message");
+}
+
+#[test]
+fn loom_spooler_yield_with_flags_is_caught() {
+    caught("loopback-yield-flags", "cancel_races_submit_and_end");
+}
+
+#[test]
+fn loom_no_msg_ref_is_caught_under_strict() {
+    caught("loopback-no-msg-ref", "cancel_races_submit_and_end");
+}
+
+#[test]
 fn loom_run_cut_by_its_iteration_budget_is_incomplete() {
     let p = provider("loopback");
     let opts = LoomOptions {

@@ -9,7 +9,7 @@ use xpcheck_model::spooler::out_id;
 use xpcheck_model::state::Call;
 use xpcheck_model::{Behaviour, Config, Scenario as ModelScenario};
 use xpcheck_properties::event::{Body, Event, Method, NotifyData, Thread};
-use xpcheck_properties::judge::session::OutPhase;
+use xpcheck_properties::judge::session::{OutPhase, INBOUND, OUTBOUND};
 use xpcheck_properties::judge::Severity;
 use xpcheck_properties::rules::Rid;
 use xpcheck_properties::vocab::{FlagWord, TransportNotifyFlags as F};
@@ -570,11 +570,34 @@ impl Harness {
                     .bits(),
             },
             MainStep::Logoff => {
-                // TN-26: what the provider still defers is aborted before the logoff.
+                // The conforming wind-down (as `xpcheck_model::spooler::Spooler::wound_down`):
+                // open flushes and enabled directions end in one call (LIFE-35, FQ-14, FQ-11's
+                // END_INBOUND exemption), then what the provider still defers or announced is
+                // aborted (TN-26, SPN-11); LOGOFF_HURRY while a message waits for its EndMessage
+                // (FLOW-1).
+                let (ends, hurry) = {
+                    let st = self.lock();
+                    let s = st.session(0);
+                    let mut ends = F::empty();
+                    ends.set(F::NOTIFY_END_INBOUND_FLUSH, s.flush[INBOUND].in_cycle());
+                    ends.set(F::NOTIFY_END_OUTBOUND_FLUSH, s.flush[OUTBOUND].in_cycle());
+                    ends.set(F::NOTIFY_END_INBOUND, s.inbound);
+                    ends.set(F::NOTIFY_END_OUTBOUND, s.outbound);
+                    let hurry = s.out.iter().any(|m| m.phase == OutPhase::Accepted);
+                    (ends, hurry)
+                };
                 self.label(Thread::Notify);
-                while self.notify_step(NotifyStep::AbortDeferred) {}
+                if !ends.is_empty() {
+                    self.notify_step(NotifyStep::Flags(ends));
+                }
+                while self.abort_deferred(true) {}
                 self.unlabel();
-                Call::Logoff { flags: 0 }
+                let flags = if hurry {
+                    xpcheck_properties::vocab::LogoffFlags::LOGOFF_HURRY.bits()
+                } else {
+                    0
+                };
+                Call::Logoff { flags }
             }
             MainStep::WireOffline | MainStep::WireOnline => {
                 self.wire.set_online(step == MainStep::WireOnline);
@@ -585,6 +608,44 @@ impl Harness {
         self.main_call(provider, 0, call);
         let after = self.lock().calls;
         after > before
+    }
+
+    /// NOTIFY_ABORT_DEFERRED for a message the provider defers (TN-25, TN-26) or, with
+    /// `announced`, one it announced with NOTIFY_SENTDEFERRED and the spooler will not resubmit
+    /// (SPN-11); false when there is none.
+    fn abort_deferred(&self, announced: bool) -> bool {
+        let Some(logon) = self.logon() else {
+            return false;
+        };
+        self.tick();
+        let (flags, data) = {
+            // Decided and recorded under the harness lock: the message is deferred now.
+            let mut st = self.lock();
+            let Some(id) = st
+                .session(0)
+                .out
+                .iter()
+                .find(|m| {
+                    m.phase == OutPhase::Deferred || (announced && m.phase == OutPhase::Resubmit)
+                })
+                .map(|m| m.id)
+            else {
+                return false;
+            };
+            let data = Some(NotifyData::EntryId(id));
+            let flags = F::NOTIFY_ABORT_DEFERRED;
+            Harness::record(&mut st, 0, Body::TransportNotify { flags, data });
+            (flags, data)
+        };
+        let mut out = flags;
+        let hr = logon.transport_notify(&mut out, data);
+        self.tick();
+        Harness::record(
+            &mut self.lock(),
+            0,
+            Body::ret_flags(Method::TransportNotify, hr, out.raw()),
+        );
+        true
     }
 
     /// One notify-thread step; false when the spooler skipped it (see [`NotifyStep`]).
@@ -610,23 +671,7 @@ impl Harness {
                 drop(w);
                 (flags, data)
             }
-            NotifyStep::AbortDeferred => {
-                // Decided and recorded under the harness lock: the message is deferred now.
-                let mut st = self.lock();
-                let Some(id) = st
-                    .session(0)
-                    .out
-                    .iter()
-                    .find(|m| m.phase == OutPhase::Deferred)
-                    .map(|m| m.id)
-                else {
-                    return false;
-                };
-                let data = Some(NotifyData::EntryId(id));
-                let flags = F::NOTIFY_ABORT_DEFERRED;
-                Harness::record(&mut st, 0, Body::TransportNotify { flags, data });
-                (flags, data)
-            }
+            NotifyStep::AbortDeferred => return self.abort_deferred(false),
             NotifyStep::Flags(flags) => {
                 Harness::record(
                     &mut self.lock(),
