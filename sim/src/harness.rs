@@ -852,7 +852,9 @@ impl Harness {
         let mut st = self.lock();
         if self.is_loom() {
             let s = st.session(logon);
-            let flushing = s.flush[0].state != xpcheck_properties::judge::session::FlushState::Off;
+            // A flush justifies StartMessage only while the row shows its bit (FQ-13): not
+            // once NOTIFY_END_INBOUND_FLUSH is under way.
+            let flushing = s.flush[0].state == xpcheck_properties::judge::session::FlushState::On;
             let allowed = match method {
                 // Only for a provider that asked to be polled (POLL-1, LIFE-10).
                 Method::Poll => s.inbound && s.caps.contains(LogonFlags::LOGON_SP_POLL),
