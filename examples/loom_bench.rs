@@ -19,7 +19,7 @@ fn main() {
     let only = args.get(3).cloned();
     for sc in SCENARIOS
         .iter()
-        .filter(|s| only.as_deref().map_or(true, |o| o == s.name))
+        .filter(|s| only.as_deref().is_none_or(|o| o == s.name))
     {
         for bound in [Some(2), Some(3), None] {
             let opts = LoomOptions {

@@ -776,7 +776,8 @@ impl TransportLogon for LoopbackLogon {
     }
 }
 
-/// IMAPIStatus on the logon's row (STAT-6): the methods [`METHODS`] advertises (STAT-11).
+/// IMAPIStatus on the logon's row (STAT-6): the methods its PR_RESOURCE_METHODS advertises
+/// (STATUS_VALIDATE_STATE, STATUS_FLUSH_QUEUES; STAT-11).
 impl StatusObject for LoopbackLogon {
     fn validate_state(&self, flags: V) -> HResult {
         self.validate(flags) // as IXPLogon::ValidateState (VS-1)
