@@ -51,7 +51,7 @@ enum Command {
     /// actions and steps in MAPI words. (The exhaustive check of a provider's real code is
     /// another engine: `xpcheck::conformance::exhaustive`.)
     #[command(mut_arg("scenario", |a| a.help(
-        "The scenario to serve: standard (default), yield, flush or faults"
+        "The scenario to serve: standard (default), yield, flush, faults, lifecycle, validate, status or flushqueues"
     )))]
     Explore {
         #[command(flatten)]
