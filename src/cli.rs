@@ -34,7 +34,7 @@ use xpcheck_sim::explore::{ExplorableLogon, ExploreReport};
 use xpcheck_sim::SimOptions;
 
 use crate::replay::program_invocation;
-use crate::report::{self, Report};
+use crate::report::{self, Partition, Report};
 use crate::sim_run::{parse_seeds, replay_report, run_sim_with, sim_config};
 
 /// The provider the command line runs.
@@ -125,6 +125,10 @@ enum Command {
         /// Seeds: `A..B` (B exclusive) or one seed.
         #[arg(long, default_value = "0..1000")]
         seeds: String,
+        /// Run only share K of N of the seeds (`K/N` or `count:K/N`); `xpcheck merge`
+        /// combines the N JSON reports.
+        #[arg(long, value_parser = |s: &str| s.parse::<Partition>())]
+        partition: Option<Partition>,
         #[command(flatten)]
         output: Output,
     },
@@ -153,6 +157,10 @@ enum Command {
         /// Only this scenario (default: all).
         #[arg(long)]
         scenario: Option<String>,
+        /// Run only share K of N of the scenarios (`K/N` or `count:K/N`: every N-th, from
+        /// the K-th); default from XPCHECK_PARTITION.
+        #[arg(long, value_parser = |s: &str| s.parse::<Partition>())]
+        partition: Option<Partition>,
     },
 }
 
@@ -199,11 +207,16 @@ pub fn main_for(provider: Provider) -> ExitCode {
 fn run(p: Provider, cli: AuthorCli) -> ExitCode {
     let me = program_invocation();
     match cli.command {
-        Command::Sim { seeds, output } => {
-            let (from, to) = match parse_seeds(&seeds) {
+        Command::Sim {
+            seeds,
+            partition,
+            output,
+        } => {
+            let (all_from, all_to) = match parse_seeds(&seeds) {
                 Ok(r) => r,
                 Err(e) => return usage(e),
             };
+            let (from, to) = partition.map_or((all_from, all_to), |p| p.seeds(all_from, all_to));
             let mut config = sim_config();
             config.settings.deny_warnings = output.strict;
             let strict = if output.strict { " --strict" } else { "" };
@@ -215,6 +228,9 @@ fn run(p: Provider, cli: AuthorCli) -> ExitCode {
             }
             if let Some(c) = &mut r.crash {
                 c.replay = format!("{me} replay --seed {}{strict}", c.seed);
+            }
+            if let Some(p) = partition {
+                r.mark_share(p, format!("seeds {from}..{to} of {all_from}..{all_to}"));
             }
             emit(&r, output.format())
         }
@@ -252,15 +268,28 @@ fn run(p: Provider, cli: AuthorCli) -> ExitCode {
             }
             emit(&r, output.format())
         }
-        Command::Loom { scenario } => loom(&p, scenario.as_deref(), &me),
+        Command::Loom {
+            scenario,
+            partition,
+        } => {
+            let partition = match partition
+                .map(Ok)
+                .or_else(|| Partition::from_env().transpose())
+            {
+                Some(Ok(p)) => p,
+                Some(Err(e)) => return usage(e),
+                None => Partition::WHOLE,
+            };
+            loom(&p, scenario.as_deref(), partition, &me)
+        }
     }
 }
 
 #[cfg(xpcheck_loom)]
-fn loom(p: &Provider, scenario: Option<&str>, me: &str) -> ExitCode {
+fn loom(p: &Provider, scenario: Option<&str>, partition: Partition, me: &str) -> ExitCode {
     use crate::loom::{by_name, LoomOptions, LoomVerdict, SCENARIOS};
     let scenarios: Vec<_> = match scenario {
-        None => SCENARIOS.iter().collect(),
+        None => partition.share(SCENARIOS.iter()),
         Some(s) => match by_name(s) {
             Some(sc) => vec![sc],
             None => {
@@ -298,7 +327,7 @@ fn loom(p: &Provider, scenario: Option<&str>, me: &str) -> ExitCode {
 }
 
 #[cfg(not(xpcheck_loom))]
-fn loom(_: &Provider, scenario: Option<&str>, me: &str) -> ExitCode {
+fn loom(_: &Provider, scenario: Option<&str>, _: Partition, me: &str) -> ExitCode {
     let only = scenario.map_or(String::new(), |s| format!(" --scenario {s}"));
     usage(format!(
         "the loom engine is built only with RUSTFLAGS=\"--cfg xpcheck_loom\": \

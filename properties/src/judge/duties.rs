@@ -3,7 +3,7 @@
 //! (FQ-5, FQ-9..FQ-11), an AddressTypes owed after NOTIFY_CONFIG_CHANGE (SPN-5) and a
 //! NOTIFY_READYTOSEND owed after the provider recovered (SPN-9).
 //!
-//! [`Session::apply_duties`] runs first in [`Session::apply`], so it sees the state before the
+//! `Session::apply_duties` runs first in [`Session::apply`], so it sees the state before the
 //! event, like the monitors do. Everything here is fixed-size.
 
 use super::session::{Cancel, FlushState, Life, Session, INBOUND, OUTBOUND};
