@@ -85,22 +85,25 @@ pub enum Format {
     Chart,
 }
 
-/// `--format` with `--json` as an alias for `--format json`, and `--strict`.
-#[derive(Args, Clone, Copy)]
-struct Output {
+/// `--format` with `--json` as an alias for `--format json`, and `--strict`: the output options
+/// of every command that prints a run report (`xpcheck` and an author's [`main_for`]).
+#[derive(Args, Clone, Copy, Debug)]
+pub struct Output {
     /// Output format.
     #[arg(long, value_enum, default_value = "text")]
-    format: Format,
+    pub format: Format,
     /// Same as `--format json`.
     #[arg(long, conflicts_with = "format")]
-    json: bool,
-    /// Deny warnings: a situation SPEC grades "warn" fails the run too.
+    pub json: bool,
+    /// Count warnings (situations SPEC grades "warn", see `xpcheck rules`) as errors: exit 1,
+    /// like `-D warnings`.
     #[arg(long)]
-    strict: bool,
+    pub strict: bool,
 }
 
 impl Output {
-    fn format(self) -> Format {
+    /// The chosen format (`--json` is `--format json`).
+    pub fn format(self) -> Format {
         if self.json {
             Format::Json
         } else {
@@ -188,10 +191,11 @@ pub fn render(report: &Report, format: Format) -> String {
     }
 }
 
-/// Prints `report` and returns its exit code.
-fn emit(report: &Report, format: Format) -> ExitCode {
-    print!("{}", render(report, format));
-    ExitCode::from(report.exit_code() as u8)
+/// Prints `report` in `format` on stdout and returns its exit code (0 pass, 1 violated, 3
+/// incomplete); a closed pipe is not an error, another write error is exit 2
+/// ([`crate::output::finish`]).
+pub fn emit(report: &Report, format: Format) -> ExitCode {
+    crate::output::finish(&render(report, format), report.exit_code() as u8)
 }
 
 fn usage(msg: impl std::fmt::Display) -> ExitCode {

@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use stateright::Model;
 use xpcheck::check_run::{run_check, CheckRequest};
+use xpcheck::cli::{emit, Format, Output};
 use xpcheck::listing;
 use xpcheck::model::check::CheckOptions;
 use xpcheck::model::model::XpModel;
@@ -155,76 +156,6 @@ enum Command {
               value_parser = clap::value_parser!(u64).range(1..))]
         max_states: u64,
     },
-}
-
-/// How a run's result is printed on stdout.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-enum Format {
-    /// Per-rule table, counterexamples as step lists (default).
-    Text,
-    /// One JSON document.
-    Json,
-    /// GitHub-flavoured Markdown for CI job summaries (rule table, Mermaid charts).
-    Md,
-    /// Mermaid `sequenceDiagram` of the first counterexample.
-    Mermaid,
-    /// Plain-text sequence chart of every counterexample, for terminals.
-    Chart,
-}
-
-/// `--format` with `--json` as an alias for `--format json`.
-#[derive(Args, Clone, Copy)]
-struct Output {
-    /// Output format.
-    #[arg(long, value_enum, default_value = "text")]
-    format: Format,
-    /// Same as `--format json`.
-    #[arg(long, conflicts_with = "format")]
-    json: bool,
-    /// Count warnings (situations SPEC grades "warn", see `xpcheck rules`) as errors: exit 1,
-    /// like `-D warnings`.
-    #[arg(long)]
-    strict: bool,
-}
-
-impl Output {
-    fn format(self) -> Format {
-        if self.json {
-            Format::Json
-        } else {
-            self.format
-        }
-    }
-}
-
-/// Prints a run report in the chosen format; returns its exit code.
-fn emit(report: &report::Report, format: Format) -> ExitCode {
-    let doc = match format {
-        Format::Text => report.render(),
-        Format::Json => report.to_json() + "\n",
-        Format::Md => report::markdown(report),
-        Format::Mermaid => report::mermaid(report),
-        Format::Chart => {
-            let cxs = &report.counterexamples;
-            let mut doc = String::new();
-            if cxs.is_empty() {
-                doc += &format!(
-                    "{}: {}, no counterexample\n",
-                    report.title(),
-                    report.verdict.word().to_uppercase()
-                );
-            }
-            for (i, cx) in cxs.iter().enumerate() {
-                if i > 0 {
-                    doc.push('\n');
-                }
-                doc += &cx.text_chart();
-            }
-            doc
-        }
-    };
-    // A closed pipe is not an error; another write error is exit 2 (`xpcheck::output`).
-    output::finish(&doc, report.exit_code() as u8)
 }
 
 /// `xpcheck logon`: one MAPILogonEx call explained.
