@@ -1,5 +1,5 @@
 //! `xpcheck merge A.json B.json ...`: the JSON reports of one run split over CI jobs
-//! (`--partition K/N`, [`super::partition`]) combined into one report with the verdict rules of
+//! (`--partition K/N`, `report::partition`) combined into one report with the verdict rules of
 //! a single run ([`super::Status::of`]): a rule is violated if any share violated it, without a
 //! verdict if any share was cut short or a share is missing, else passed if any share
 //! exercised it. Counts add up; rates are recomputed; one counterexample per rule is kept, the
