@@ -34,7 +34,7 @@ use xpcheck_sim::explore::{ExplorableLogon, ExploreReport};
 use xpcheck_sim::SimOptions;
 
 use crate::replay::program_invocation;
-use crate::report::{self, Report};
+use crate::report::{self, Partition, Report};
 use crate::sim_run::{parse_seeds, replay_report, run_sim_with, sim_config};
 
 /// The provider the command line runs.
@@ -85,22 +85,25 @@ pub enum Format {
     Chart,
 }
 
-/// `--format` with `--json` as an alias for `--format json`, and `--strict`.
-#[derive(Args, Clone, Copy)]
-struct Output {
+/// `--format` with `--json` as an alias for `--format json`, and `--strict`: the output options
+/// of every command that prints a run report (`xpcheck` and an author's [`main_for`]).
+#[derive(Args, Clone, Copy, Debug)]
+pub struct Output {
     /// Output format.
     #[arg(long, value_enum, default_value = "text")]
-    format: Format,
+    pub format: Format,
     /// Same as `--format json`.
     #[arg(long, conflicts_with = "format")]
-    json: bool,
-    /// Deny warnings: a situation SPEC grades "warn" fails the run too.
+    pub json: bool,
+    /// Count warnings (situations SPEC grades "warn", see `xpcheck rules`) as errors: exit 1,
+    /// like `-D warnings`.
     #[arg(long)]
-    strict: bool,
+    pub strict: bool,
 }
 
 impl Output {
-    fn format(self) -> Format {
+    /// The chosen format (`--json` is `--format json`).
+    pub fn format(self) -> Format {
         if self.json {
             Format::Json
         } else {
@@ -125,6 +128,10 @@ enum Command {
         /// Seeds: `A..B` (B exclusive) or one seed.
         #[arg(long, default_value = "0..1000")]
         seeds: String,
+        /// Run only share K of N of the seeds (`K/N` or `count:K/N`); `xpcheck merge`
+        /// combines the N JSON reports.
+        #[arg(long, value_parser = |s: &str| s.parse::<Partition>())]
+        partition: Option<Partition>,
         #[command(flatten)]
         output: Output,
     },
@@ -153,6 +160,10 @@ enum Command {
         /// Only this scenario (default: all).
         #[arg(long)]
         scenario: Option<String>,
+        /// Run only share K of N of the scenarios (`K/N` or `count:K/N`: every N-th, from
+        /// the K-th); default from XPCHECK_PARTITION.
+        #[arg(long, value_parser = |s: &str| s.parse::<Partition>())]
+        partition: Option<Partition>,
     },
 }
 
@@ -180,10 +191,11 @@ pub fn render(report: &Report, format: Format) -> String {
     }
 }
 
-/// Prints `report` and returns its exit code.
-fn emit(report: &Report, format: Format) -> ExitCode {
-    print!("{}", render(report, format));
-    ExitCode::from(report.exit_code() as u8)
+/// Prints `report` in `format` on stdout and returns its exit code (0 pass, 1 violated, 3
+/// incomplete); a closed pipe is not an error, another write error is exit 2
+/// ([`crate::output::finish`]).
+pub fn emit(report: &Report, format: Format) -> ExitCode {
+    crate::output::finish(&render(report, format), report.exit_code() as u8)
 }
 
 fn usage(msg: impl std::fmt::Display) -> ExitCode {
@@ -199,11 +211,16 @@ pub fn main_for(provider: Provider) -> ExitCode {
 fn run(p: Provider, cli: AuthorCli) -> ExitCode {
     let me = program_invocation();
     match cli.command {
-        Command::Sim { seeds, output } => {
-            let (from, to) = match parse_seeds(&seeds) {
+        Command::Sim {
+            seeds,
+            partition,
+            output,
+        } => {
+            let (all_from, all_to) = match parse_seeds(&seeds) {
                 Ok(r) => r,
                 Err(e) => return usage(e),
             };
+            let (from, to) = partition.map_or((all_from, all_to), |p| p.seeds(all_from, all_to));
             let mut config = sim_config();
             config.settings.deny_warnings = output.strict;
             let strict = if output.strict { " --strict" } else { "" };
@@ -215,6 +232,9 @@ fn run(p: Provider, cli: AuthorCli) -> ExitCode {
             }
             if let Some(c) = &mut r.crash {
                 c.replay = format!("{me} replay --seed {}{strict}", c.seed);
+            }
+            if let Some(p) = partition {
+                r.mark_share(p, format!("seeds {from}..{to} of {all_from}..{all_to}"));
             }
             emit(&r, output.format())
         }
@@ -252,15 +272,28 @@ fn run(p: Provider, cli: AuthorCli) -> ExitCode {
             }
             emit(&r, output.format())
         }
-        Command::Loom { scenario } => loom(&p, scenario.as_deref(), &me),
+        Command::Loom {
+            scenario,
+            partition,
+        } => {
+            let partition = match partition
+                .map(Ok)
+                .or_else(|| Partition::from_env().transpose())
+            {
+                Some(Ok(p)) => p,
+                Some(Err(e)) => return usage(e),
+                None => Partition::WHOLE,
+            };
+            loom(&p, scenario.as_deref(), partition, &me)
+        }
     }
 }
 
 #[cfg(xpcheck_loom)]
-fn loom(p: &Provider, scenario: Option<&str>, me: &str) -> ExitCode {
+fn loom(p: &Provider, scenario: Option<&str>, partition: Partition, me: &str) -> ExitCode {
     use crate::loom::{by_name, LoomOptions, LoomVerdict, SCENARIOS};
     let scenarios: Vec<_> = match scenario {
-        None => SCENARIOS.iter().collect(),
+        None => partition.share(SCENARIOS.iter()),
         Some(s) => match by_name(s) {
             Some(sc) => vec![sc],
             None => {
@@ -298,7 +331,7 @@ fn loom(p: &Provider, scenario: Option<&str>, me: &str) -> ExitCode {
 }
 
 #[cfg(not(xpcheck_loom))]
-fn loom(_: &Provider, scenario: Option<&str>, me: &str) -> ExitCode {
+fn loom(_: &Provider, scenario: Option<&str>, _: Partition, me: &str) -> ExitCode {
     let only = scenario.map_or(String::new(), |s| format!(" --scenario {s}"));
     usage(format!(
         "the loom engine is built only with RUSTFLAGS=\"--cfg xpcheck_loom\": \

@@ -140,14 +140,20 @@ pub fn assert_conforms_exhaustively<L: xpcheck_sim::explore::ExplorableLogon>(
 /// Every loom scenario ([`crate::loom::SCENARIOS`]) on the provider `factory` builds, with
 /// [`LoomOptions::from_env`](crate::loom::LoomOptions::from_env): the default preemption bound
 /// and budgets unless `XPCHECK_LOOM_PREEMPTIONS`, `XPCHECK_LOOM_MAX_ITERATIONS` or
-/// `XPCHECK_LOOM_MAX_SECONDS` say otherwise. Only with `RUSTFLAGS="--cfg xpcheck_loom"`.
+/// `XPCHECK_LOOM_MAX_SECONDS` say otherwise. `XPCHECK_PARTITION=K/N` runs every N-th scenario
+/// from the K-th, so a CI matrix of N jobs shares the scenarios. Only with
+/// `RUSTFLAGS="--cfg xpcheck_loom"`.
 #[cfg(xpcheck_loom)]
 #[cfg_attr(docsrs, doc(cfg(xpcheck_loom)))]
 pub fn loom(factory: impl Into<ProviderFactory>) -> Vec<crate::loom::LoomReport> {
     let factory = factory.into();
     let opts = crate::loom::LoomOptions::from_env();
-    crate::loom::SCENARIOS
-        .iter()
+    let partition = crate::report::Partition::from_env()
+        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap_or(crate::report::Partition::WHOLE);
+    partition
+        .share(crate::loom::SCENARIOS.iter())
+        .into_iter()
         .map(|sc| crate::loom::run(sc, factory.clone(), &opts))
         .collect()
 }

@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use stateright::Model;
 use xpcheck::check_run::{run_check, CheckRequest};
+use xpcheck::cli::{emit, Format, Output};
 use xpcheck::listing;
 use xpcheck::model::check::CheckOptions;
 use xpcheck::model::model::XpModel;
@@ -14,6 +15,7 @@ use xpcheck::model::{Behaviour, Scenario};
 use xpcheck::output;
 use xpcheck::progress::Progress;
 use xpcheck::report;
+use xpcheck::report::Partition;
 
 #[derive(Parser)]
 #[command(
@@ -51,7 +53,7 @@ enum Command {
     /// actions and steps in MAPI words. (The exhaustive check of a provider's real code is
     /// another engine: `xpcheck::conformance::exhaustive`.)
     #[command(mut_arg("scenario", |a| a.help(
-        "The scenario to serve: standard (default), yield, flush or faults"
+        "The scenario to serve: standard (default), yield, flush, faults, lifecycle, validate, status or flushqueues"
     )))]
     Explore {
         #[command(flatten)]
@@ -84,8 +86,25 @@ enum Command {
         /// Seeds: `A..B` (B exclusive, A < B, both 0..=18446744073709551615) or one seed.
         #[arg(long, default_value = "0..1000", allow_hyphen_values = true)]
         seeds: String,
+        /// Run only share K of N of the seeds (`K/N` or `count:K/N`, 1 <= K <= N <= 65535):
+        /// the K-th of N contiguous slices; `xpcheck merge` combines the N reports.
+        #[arg(long, value_parser = parse_partition)]
+        partition: Option<Partition>,
         #[command(flatten)]
         output: Output,
+    },
+    /// Combine the JSON reports of a partitioned run (`--partition K/N`) into one, with the
+    /// verdict rules of a single run; a missing share makes it `incomplete`.
+    Merge {
+        /// The reports (`--format json` output of sim, check, ...); `-` reads standard input.
+        #[arg(required = true)]
+        files: Vec<std::path::PathBuf>,
+        /// Output format: text (default) or json.
+        #[arg(long, value_enum, default_value = "text")]
+        format: MergeFormat,
+        /// Same as `--format json`.
+        #[arg(long, conflicts_with = "format")]
+        json: bool,
     },
     /// Re-run one seed of `sim` and print its trace.
     Replay {
@@ -137,76 +156,6 @@ enum Command {
               value_parser = clap::value_parser!(u64).range(1..))]
         max_states: u64,
     },
-}
-
-/// How a run's result is printed on stdout.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-enum Format {
-    /// Per-rule table, counterexamples as step lists (default).
-    Text,
-    /// One JSON document.
-    Json,
-    /// GitHub-flavoured Markdown for CI job summaries (rule table, Mermaid charts).
-    Md,
-    /// Mermaid `sequenceDiagram` of the first counterexample.
-    Mermaid,
-    /// Plain-text sequence chart of every counterexample, for terminals.
-    Chart,
-}
-
-/// `--format` with `--json` as an alias for `--format json`.
-#[derive(Args, Clone, Copy)]
-struct Output {
-    /// Output format.
-    #[arg(long, value_enum, default_value = "text")]
-    format: Format,
-    /// Same as `--format json`.
-    #[arg(long, conflicts_with = "format")]
-    json: bool,
-    /// Count warnings (situations SPEC grades "warn", see `xpcheck rules`) as errors: exit 1,
-    /// like `-D warnings`.
-    #[arg(long)]
-    strict: bool,
-}
-
-impl Output {
-    fn format(self) -> Format {
-        if self.json {
-            Format::Json
-        } else {
-            self.format
-        }
-    }
-}
-
-/// Prints a run report in the chosen format; returns its exit code.
-fn emit(report: &report::Report, format: Format) -> ExitCode {
-    let doc = match format {
-        Format::Text => report.render(),
-        Format::Json => report.to_json() + "\n",
-        Format::Md => report::markdown(report),
-        Format::Mermaid => report::mermaid(report),
-        Format::Chart => {
-            let cxs = &report.counterexamples;
-            let mut doc = String::new();
-            if cxs.is_empty() {
-                doc += &format!(
-                    "{}: {}, no counterexample\n",
-                    report.title(),
-                    report.verdict.word().to_uppercase()
-                );
-            }
-            for (i, cx) in cxs.iter().enumerate() {
-                if i > 0 {
-                    doc.push('\n');
-                }
-                doc += &cx.text_chart();
-            }
-            doc
-        }
-    };
-    // A closed pipe is not an error; another write error is exit 2 (`xpcheck::output`).
-    output::finish(&doc, report.exit_code() as u8)
 }
 
 /// `xpcheck logon`: one MAPILogonEx call explained.
@@ -276,6 +225,10 @@ struct CheckArgs {
     /// Do not explore deeper than this, at least 2 (verdict `incomplete` if reached, exit 3).
     #[arg(long, allow_negative_numbers = true, value_parser = clap::value_parser!(u64).range(2..))]
     max_depth: Option<u64>,
+    /// Explore only share K of N of the scenarios (`K/N` or `count:K/N`): every N-th,
+    /// starting at the K-th; `xpcheck merge` combines the N reports.
+    #[arg(long, value_parser = parse_partition)]
+    partition: Option<Partition>,
     #[command(flatten)]
     output: Output,
     /// Which model: `transport` (spooler <-> provider, default) or `session` (the MAPI session
@@ -366,7 +319,14 @@ fn check_session(args: &CheckArgs) -> ExitCode {
              spooler <-> provider charts)",
         );
     }
-    let report = xpcheck::session_run::run_session_check(behaviour, &scenarios, options);
+    let scenarios = match args.partition {
+        Some(p) => p.share(scenarios),
+        None => scenarios,
+    };
+    let mut report = xpcheck::session_run::run_session_check(behaviour, &scenarios, options);
+    if let Some(p) = args.partition {
+        report.mark_share(p, scenario_list(scenarios.iter().map(|s| s.name())));
+    }
     emit(&report, format)
 }
 
@@ -408,6 +368,9 @@ fn check(args: &CheckArgs) -> ExitCode {
         Err(e) => return usage(e),
     };
     req.strict = args.output.strict;
+    if let Some(p) = args.partition {
+        req.scenarios = p.share(std::mem::take(&mut req.scenarios));
+    }
     req.options = CheckOptions {
         symmetry: !args.no_symmetry,
         threads: usize::from(args.threads),
@@ -434,6 +397,9 @@ fn check(args: &CheckArgs) -> ExitCode {
         Err(e) => return usage(e),
     };
     runnable(&mut report.counterexamples, args.output.strict);
+    if let Some(p) = args.partition {
+        report.mark_share(p, scenario_list(req.scenarios.iter().map(|s| s.name())));
+    }
     emit(&report, format)
 }
 
@@ -478,7 +444,13 @@ fn sim_provider(name: &str) -> Result<xpcheck_providers::Builtin, String> {
     })
 }
 
-fn sim(provider: &str, seeds: &str, format: Format, strict: bool) -> ExitCode {
+fn sim(
+    provider: &str,
+    seeds: &str,
+    partition: Option<Partition>,
+    format: Format,
+    strict: bool,
+) -> ExitCode {
     let p = match sim_provider(provider) {
         Ok(p) => p,
         Err(e) => return usage(e),
@@ -493,10 +465,11 @@ fn sim(provider: &str, seeds: &str, format: Format, strict: bool) -> ExitCode {
             p.breaks.join(", ")
         ));
     }
-    let (from, to) = match xpcheck::sim_run::parse_seeds(seeds) {
+    let (all_from, all_to) = match xpcheck::sim_run::parse_seeds(seeds) {
         Ok(r) => r,
         Err(e) => return usage(e),
     };
+    let (from, to) = partition.map_or((all_from, all_to), |p| p.seeds(all_from, all_to));
     let mut config = xpcheck::sim_run::sim_config();
     config.settings.deny_warnings = strict;
     let mut report = if Progress::wanted(format == Format::Json) {
@@ -520,7 +493,72 @@ fn sim(provider: &str, seeds: &str, format: Format, strict: bool) -> ExitCode {
     if let Some(c) = &mut report.crash {
         c.replay = runnable_hint(&c.replay, strict);
     }
+    if let Some(p) = partition {
+        report.mark_share(p, format!("seeds {from}..{to} of {all_from}..{all_to}"));
+    }
     emit(&report, format)
+}
+
+/// `scenarios standard, flush` (or `scenarios none`) for a share's note.
+fn scenario_list<'a>(names: impl Iterator<Item = &'a str>) -> String {
+    let names: Vec<_> = names.collect();
+    if names.is_empty() {
+        "scenarios none".into()
+    } else {
+        format!("scenarios {}", names.join(", "))
+    }
+}
+
+/// `--partition K/N` on the command line.
+fn parse_partition(s: &str) -> Result<Partition, String> {
+    s.parse()
+}
+
+/// Output formats of `xpcheck merge`.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum MergeFormat {
+    /// The verdict, the rules not passed, counterexamples' replay recipes, the verdict line.
+    Text,
+    /// One JSON document, shaped like every engine's report.
+    Json,
+}
+
+fn merge(files: &[std::path::PathBuf], format: MergeFormat) -> ExitCode {
+    let mut parts = Vec::new();
+    for f in files {
+        let name = f.display().to_string();
+        let text = if name == "-" {
+            let mut s = String::new();
+            match std::io::Read::read_to_string(&mut std::io::stdin(), &mut s) {
+                Ok(_) => s,
+                Err(e) => return usage(format_args!("cannot read standard input: {e}")),
+            }
+        } else {
+            match std::fs::read_to_string(f) {
+                Ok(s) => s,
+                Err(e) => return usage(format_args!("cannot read {name}: {e}")),
+            }
+        };
+        match serde_json::from_str::<serde_json::Value>(&text) {
+            Ok(v) => parts.push((name, v)),
+            Err(e) => {
+                return usage(format_args!(
+                    "{name}:{}:{}: not a JSON report: {e}",
+                    e.line(),
+                    e.column()
+                ))
+            }
+        }
+    }
+    let merged = match report::merge::merge(&parts) {
+        Ok(m) => m,
+        Err(e) => return usage(e),
+    };
+    let doc = match format {
+        MergeFormat::Json => serde_json::to_string_pretty(&merged).expect("serialises") + "\n",
+        MergeFormat::Text => report::merge::render_text(&merged),
+    };
+    output::finish(&doc, report::merge::exit_code(&merged) as u8)
 }
 
 fn validate(file: &std::path::Path, lenient: bool, format: Format, strict: bool) -> ExitCode {
@@ -635,6 +673,7 @@ fn main() -> ExitCode {
             threads: 1,
             max_states: None,
             max_depth: None,
+            partition: None,
             output: Output {
                 format: Format::Text,
                 json: false,
@@ -678,8 +717,14 @@ fn main() -> ExitCode {
         Some(Command::Sim {
             provider,
             seeds,
+            partition,
             output,
-        }) => sim(&provider, &seeds, output.format(), output.strict),
+        }) => sim(&provider, &seeds, partition, output.format(), output.strict),
+        Some(Command::Merge {
+            files,
+            format,
+            json,
+        }) => merge(&files, if json { MergeFormat::Json } else { format }),
         Some(Command::Replay {
             provider,
             seed,

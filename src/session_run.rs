@@ -25,7 +25,16 @@ pub fn run_session_check(
     for &sc in scenarios {
         let cfg = SessionConfig::scenario(sc, behaviour);
         let o = check(&cfg, options);
-        tally.add_counts(&o.checks, &o.warnings);
+        // A rule whose trigger has a `sometimes` property counts as exercised only by the
+        // scenarios that reached the trigger: counts stay additive over scenarios, so the
+        // shares of a partitioned run (`--partition`) merge into the whole run's counts.
+        let mut checks = o.checks.clone();
+        for &(rule, _, hit) in &o.sometimes {
+            if let Some(r) = ClientRid::from_id(rule).filter(|_| !hit) {
+                checks[r as usize] = 0;
+            }
+        }
+        tally.add_counts(&checks, &o.warnings);
         sometimes.extend(o.sometimes.iter().map(|(r, n, hit)| (*r, *n, *hit)));
         for cx in o.counterexamples {
             if tally.violated.contains(&cx.rule) {
@@ -61,13 +70,6 @@ pub fn run_session_check(
             seconds: o.seconds,
             complete: o.complete,
         });
-    }
-    // A rule whose trigger has a `sometimes` property passes only if it was reached.
-    for &(rule, name, _) in &sometimes {
-        let reached = sometimes.iter().any(|(_, n, hit)| *n == name && *hit);
-        if let Some(r) = ClientRid::from_id(rule).filter(|_| !reached) {
-            tally.checks[r as usize] = 0;
-        }
     }
     let mut report = Report::explored("check", behaviour.name(), &tally, stats);
     report.model = Some("session");

@@ -1,5 +1,5 @@
 //! `xpcheck explore` says what it serves: the model's Explorer, one scenario at a time, any of
-//! the four by `--scenario` (the default is `standard`, not "all").
+//! the eight by `--scenario` (the default is `standard`, not "all").
 
 use std::process::Command;
 

@@ -10,7 +10,11 @@
 //! `counterexamples: [{rule, summary, events, findings, replay}]`. Fields are only ever added.
 
 pub mod chart;
+pub mod merge;
+mod partition;
 mod render;
+
+pub use partition::{Partition, ENV_PARTITION};
 
 use serde::Serialize;
 
@@ -505,6 +509,10 @@ pub struct Report {
     /// The seed (`replay`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub seed: Option<u64>,
+    /// This report's share of a partitioned run (`K/N`, `--partition`); `xpcheck merge`
+    /// combines the shares.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub partition: Option<String>,
     /// Figures.
     pub stats: Stats,
     /// Per scenario (`check`, the session model).
@@ -558,6 +566,7 @@ impl Report {
             breaks: Vec::new(),
             trace: None,
             seed: None,
+            partition: None,
             stats,
             scenarios: Vec::new(),
             coverage: tally.coverage(),
@@ -647,6 +656,15 @@ impl Report {
         for s in &mut self.scenarios {
             s.seconds = 0.0;
         }
+    }
+
+    /// Marks this report as share `p` of a partitioned run, with a note saying what the share
+    /// ran (`seeds 0..500 of 0..1000`, `scenarios standard, flush`).
+    pub fn mark_share(&mut self, p: Partition, ran: impl std::fmt::Display) {
+        self.partition = Some(p.to_string());
+        self.notes.push(format!(
+            "partition {p}: {ran}; `xpcheck merge` combines the shares"
+        ));
     }
 
     /// Process exit code: 0 pass, 1 violated, 3 incomplete.
