@@ -7,10 +7,12 @@
 pub mod behaviour;
 pub mod check;
 pub mod config;
+pub mod counters;
 pub mod explorer;
 pub mod interrupt;
 pub mod model;
 pub mod provider;
+pub mod search;
 pub mod session;
 pub mod spooler;
 pub mod state;

@@ -1,14 +1,13 @@
 //! The stateright model: spooler main thread, notify thread, provider threads and the wire,
 //! interleaved over every logon, judged by the monitors on every transition.
 
-use std::cell::RefCell;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
 
 use stateright::{Model, Property};
 use xpcheck_properties::event::{Body, Event, Released, Thread, Word};
 use xpcheck_properties::judge::session::{Cancel, Life, OutPhase};
-use xpcheck_properties::judge::{observe_event, ProviderState, Severity, Sink, Violation};
+use xpcheck_properties::judge::{observe_event, ProviderState};
 use xpcheck_properties::rule_set::RuleMask;
 use xpcheck_properties::rules::{CheckKind, Rid};
 use xpcheck_properties::vocab::{
@@ -17,95 +16,10 @@ use xpcheck_properties::vocab::{
 };
 
 use crate::config::Config;
+use crate::counters::{Counters, CountingSink};
 use crate::provider::{self, Provider, ProviderObject};
 use crate::spooler::{self, out_id, LogonView, Spooler, SpoolerMove};
 use crate::state::{Action, Call, Lane, LogonState, Run, State};
-
-/// Per-rule counters of one exploration, kept per checker thread (each thread bumps its own
-/// shard without contention) and summed at the end. Not part of any state.
-#[derive(Debug)]
-pub struct Counters {
-    id: u64,
-    shards: Mutex<Vec<Arc<Shard>>>,
-    /// Counting is on during exploration and off while paths are rebuilt.
-    pub counting: AtomicBool,
-}
-
-#[derive(Debug)]
-struct Shard {
-    checks: Vec<AtomicU64>,
-    warnings: Vec<AtomicU64>,
-    violations: Vec<AtomicU64>,
-}
-
-thread_local! {
-    static SHARD: RefCell<Option<(u64, Arc<Shard>)>> = const { RefCell::new(None) };
-}
-
-static NEXT_COUNTERS_ID: AtomicU64 = AtomicU64::new(1);
-
-impl Counters {
-    fn new() -> Counters {
-        Counters {
-            id: NEXT_COUNTERS_ID.fetch_add(1, Ordering::Relaxed),
-            shards: Mutex::new(Vec::new()),
-            counting: AtomicBool::new(true),
-        }
-    }
-
-    fn shard(&self) -> Arc<Shard> {
-        SHARD.with(|cell| {
-            let mut cell = cell.borrow_mut();
-            match &*cell {
-                Some((id, shard)) if *id == self.id => shard.clone(),
-                _ => {
-                    let n = Rid::ALL.len();
-                    let shard = Arc::new(Shard {
-                        checks: (0..n).map(|_| AtomicU64::new(0)).collect(),
-                        warnings: (0..n).map(|_| AtomicU64::new(0)).collect(),
-                        violations: (0..n).map(|_| AtomicU64::new(0)).collect(),
-                    });
-                    self.shards
-                        .lock()
-                        .expect("counter registry")
-                        .push(shard.clone());
-                    *cell = Some((self.id, shard.clone()));
-                    shard
-                }
-            }
-        })
-    }
-
-    /// Checks evaluated per rule (`Rid as usize`), summed over threads.
-    pub fn checks(&self) -> Vec<u64> {
-        self.sum(|s| &s.checks)
-    }
-
-    /// Warnings per rule, summed over threads.
-    pub fn warnings(&self) -> Vec<u64> {
-        self.sum(|s| &s.warnings)
-    }
-
-    /// Violating transitions per rule, summed over threads.
-    pub fn violations(&self) -> Vec<u64> {
-        self.sum(|s| &s.violations)
-    }
-
-    fn sum(&self, f: impl Fn(&Shard) -> &Vec<AtomicU64>) -> Vec<u64> {
-        let mut out = vec![0; Rid::ALL.len()];
-        for shard in self.shards.lock().expect("counter registry").iter() {
-            for (o, a) in out.iter_mut().zip(f(shard)) {
-                *o += a.load(Ordering::Relaxed);
-            }
-        }
-        out
-    }
-}
-
-fn bump(a: &AtomicU64) {
-    // Only the owning thread writes its shard: a plain load/store, no locked instruction.
-    a.store(a.load(Ordering::Relaxed) + 1, Ordering::Relaxed);
-}
 
 /// The transport model for one configuration.
 #[derive(Clone, Debug)]
@@ -119,7 +33,7 @@ pub struct XpModel {
     /// then come from the monitors' own counters, which see every violating transition.
     pub per_rule_properties: bool,
     /// Check counters.
-    pub counters: Arc<Counters>,
+    pub counters: Arc<Counters<Rid>>,
     /// Symmetry reduction in place: every next state is put in canonical form
     /// ([`canonicalize`]) before the checker sees it. Used by the exhaustive DFS of
     /// [`crate::check::check`], which needs verdicts and counts, not paths: it saves stateright's
@@ -127,34 +41,6 @@ pub struct XpModel {
     /// counterexamples, the Explorer, [`crate::check::replay`]) keep it off, so their events
     /// name messages consistently.
     pub canonical: bool,
-}
-
-struct ModelSink<'a> {
-    violations: RuleMask,
-    shard: Option<&'a Shard>,
-}
-
-impl Sink<Rid> for ModelSink<'_> {
-    fn checked(&mut self, rule: Rid) {
-        if let Some(c) = self.shard {
-            bump(&c.checks[rule as usize]);
-        }
-    }
-    fn violated(&mut self, v: Violation<'_, Rid>) {
-        match v.severity {
-            Severity::Error => {
-                self.violations.insert(v.rule);
-                if let Some(c) = self.shard {
-                    bump(&c.violations[v.rule as usize]);
-                }
-            }
-            Severity::Warning => {
-                if let Some(c) = self.shard {
-                    bump(&c.warnings[v.rule as usize]);
-                }
-            }
-        }
-    }
 }
 
 /// Names of the `sometimes` properties: situations the exploration must reach.
@@ -186,7 +72,7 @@ impl XpModel {
 
     /// Stops counting checks (call after exploration, before rebuilding paths).
     pub fn stop_counting(&self) {
-        self.counters.counting.store(false, Ordering::Relaxed);
+        self.counters.stop();
     }
 
     fn initial(&self) -> State {
@@ -342,15 +228,8 @@ impl XpModel {
                 (0, Thread::Client(1))
             }
         };
-        let shard = self
-            .counters
-            .counting
-            .load(Ordering::Relaxed)
-            .then(|| self.counters.shard());
-        let mut sink = ModelSink {
-            violations: RuleMask::EMPTY,
-            shard: shard.as_deref(),
-        };
+        let shard = self.counters.shard();
+        let mut sink = CountingSink::new(shard.as_deref());
         let first = events.len();
         let State { judge, logons, .. } = state;
         for body in bodies {

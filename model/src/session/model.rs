@@ -5,7 +5,7 @@
 //! thread. Every transition's events are judged by the client monitors; violating states are
 //! terminal.
 
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
 use stateright::{Model, Property};
@@ -14,14 +14,14 @@ use xpcheck_properties::client::event::{
 };
 use xpcheck_properties::client::judge::{slot, ClientJudge};
 use xpcheck_properties::client::resolve::{resolve, Resolution};
-use xpcheck_properties::client::{ClientRid, ClientViolation};
+use xpcheck_properties::client::ClientRid;
 use xpcheck_properties::event::{Thread, Word};
-use xpcheck_properties::judge::Severity;
-use xpcheck_properties::judge::Sink as JudgeSink;
 use xpcheck_properties::rule_set::RuleMask;
 use xpcheck_properties::vocab::{
     HResult as H, MapiInitFlags as I, MapiLogonFlags as L, StatusCode,
 };
+
+use crate::counters::{Counters, CountingSink};
 
 use super::behaviour::{
     Await, ClientBehaviour, ProfileArg, Program, SessionScenario, CUSTOM_PROFILE, DEFAULT_PROFILE,
@@ -223,43 +223,6 @@ fn reached_bit(rule_name: &str) -> u32 {
     1 << i
 }
 
-/// Counters of one exploration (single checker thread). Not part of any state.
-#[derive(Debug)]
-pub struct SessionCounters {
-    checks: Vec<AtomicU64>,
-    warnings: Vec<AtomicU64>,
-    violations: Vec<AtomicU64>,
-    counting: AtomicBool,
-}
-
-impl SessionCounters {
-    fn new() -> SessionCounters {
-        let n = ClientRid::ALL.len();
-        let v = || (0..n).map(|_| AtomicU64::new(0)).collect();
-        SessionCounters {
-            checks: v(),
-            warnings: v(),
-            violations: v(),
-            counting: AtomicBool::new(true),
-        }
-    }
-    fn read(v: &[AtomicU64]) -> Vec<u64> {
-        v.iter().map(|a| a.load(Ordering::Relaxed)).collect()
-    }
-    /// Checks evaluated per rule (`ClientRid as usize`).
-    pub fn checks(&self) -> Vec<u64> {
-        Self::read(&self.checks)
-    }
-    /// Warnings per rule.
-    pub fn warnings(&self) -> Vec<u64> {
-        Self::read(&self.warnings)
-    }
-    /// Violating transitions per rule.
-    pub fn violations(&self) -> Vec<u64> {
-        Self::read(&self.violations)
-    }
-}
-
 /// What a session model explores.
 #[derive(Clone, Debug)]
 pub struct SessionConfig {
@@ -300,42 +263,17 @@ pub struct SessionModel {
     /// The name behind [`CUSTOM_PROFILE`] (`xpcheck logon --profile`).
     pub custom_profile: String,
     /// Check counters.
-    pub counters: Arc<SessionCounters>,
+    pub counters: Arc<Counters<ClientRid>>,
     /// Violating states are terminal (default). `xpcheck logon` turns this off to follow a
     /// call that breaks a client rule through to what MAPI returns.
     pub stop_on_violation: bool,
-}
-
-struct Sink<'a> {
-    violations: RuleMask,
-    counters: Option<&'a SessionCounters>,
-}
-
-impl JudgeSink<ClientRid> for Sink<'_> {
-    fn checked(&mut self, rule: ClientRid) {
-        if let Some(c) = self.counters {
-            c.checks[rule as usize].fetch_add(1, Ordering::Relaxed);
-        }
-    }
-    fn violated(&mut self, v: ClientViolation<'_>) {
-        let counts = match v.severity {
-            Severity::Error => {
-                self.violations.insert(v.rule);
-                self.counters.map(|c| &c.violations)
-            }
-            Severity::Warning => self.counters.map(|c| &c.warnings),
-        };
-        if let Some(c) = counts {
-            c[v.rule as usize].fetch_add(1, Ordering::Relaxed);
-        }
-    }
 }
 
 /// Emits and judges events during one transition.
 struct Emit<'a> {
     events: Option<&'a mut Vec<ClientEvent>>,
     seq: &'a mut u64,
-    sink: Sink<'a>,
+    sink: CountingSink<'a, ClientRid>,
 }
 
 fn client(i: usize) -> Thread {
@@ -368,14 +306,14 @@ impl SessionModel {
         SessionModel {
             cfg,
             custom_profile: String::new(),
-            counters: Arc::new(SessionCounters::new()),
+            counters: Arc::new(Counters::new()),
             stop_on_violation: true,
         }
     }
 
     /// Stops counting checks (call after exploration, before rebuilding paths).
     pub fn stop_counting(&self) {
-        self.counters.counting.store(false, Ordering::Relaxed);
+        self.counters.stop();
     }
 
     fn program(&self, s: &SessionState, i: usize) -> &Program {
@@ -421,14 +359,11 @@ impl SessionModel {
         events: Option<&mut Vec<ClientEvent>>,
         seq: &mut u64,
     ) {
-        let counting = self.counters.counting.load(Ordering::Relaxed);
+        let shard = self.counters.shard();
         let mut e = Emit {
             events,
             seq,
-            sink: Sink {
-                violations: RuleMask::EMPTY,
-                counters: counting.then_some(&*self.counters),
-            },
+            sink: CountingSink::new(shard.as_deref()),
         };
         self.step(s, action, &mut e);
         s.violations.union(e.sink.violations);
