@@ -164,6 +164,10 @@ enum Command {
         /// the K-th); default from XPCHECK_PARTITION.
         #[arg(long, value_parser = |s: &str| s.parse::<Partition>())]
         partition: Option<Partition>,
+        /// One JSON report over the scenarios run (engine `loom`, with the partition), which
+        /// `xpcheck merge` combines with the other shares.
+        #[arg(long)]
+        json: bool,
     },
 }
 
@@ -275,6 +279,7 @@ fn run(p: Provider, cli: AuthorCli) -> ExitCode {
         Command::Loom {
             scenario,
             partition,
+            json,
         } => {
             let partition = match partition
                 .map(Ok)
@@ -284,13 +289,19 @@ fn run(p: Provider, cli: AuthorCli) -> ExitCode {
                 Some(Err(e)) => return usage(e),
                 None => Partition::WHOLE,
             };
-            loom(&p, scenario.as_deref(), partition, &me)
+            loom(&p, scenario.as_deref(), partition, json, &me)
         }
     }
 }
 
 #[cfg(xpcheck_loom)]
-fn loom(p: &Provider, scenario: Option<&str>, partition: Partition, me: &str) -> ExitCode {
+fn loom(
+    p: &Provider,
+    scenario: Option<&str>,
+    partition: Partition,
+    json: bool,
+    me: &str,
+) -> ExitCode {
     use crate::loom::{by_name, LoomOptions, LoomVerdict, SCENARIOS};
     let scenarios: Vec<_> = match scenario {
         None => partition.share(SCENARIOS.iter()),
@@ -306,6 +317,9 @@ fn loom(p: &Provider, scenario: Option<&str>, partition: Partition, me: &str) ->
         },
     };
     let opts = LoomOptions::from_env();
+    if json {
+        return loom_json(p, &scenarios, partition, scenario.is_none(), me, &opts);
+    }
     let mut code = 0;
     for sc in scenarios {
         let r = crate::loom::run(sc, p.factory.clone(), &opts);
@@ -330,8 +344,48 @@ fn loom(p: &Provider, scenario: Option<&str>, partition: Partition, me: &str) ->
     ExitCode::from(code)
 }
 
+/// The loom scenarios' reports as one JSON report: each scenario's report ([`LoomReport::to_report`](crate::loom::LoomReport::to_report))
+/// combined by [`report::merge::merge`], marked with the partition when one share ran.
+#[cfg(xpcheck_loom)]
+fn loom_json(
+    p: &Provider,
+    scenarios: &[&'static crate::loom::Scenario],
+    partition: Partition,
+    shared: bool,
+    me: &str,
+    opts: &crate::loom::LoomOptions,
+) -> ExitCode {
+    let mut parts = Vec::new();
+    for sc in scenarios {
+        let mut r = crate::loom::run(sc, p.factory.clone(), opts).to_report(p.name);
+        for cx in &mut r.counterexamples {
+            cx.replay = format!(
+                "RUSTFLAGS=\"--cfg xpcheck_loom\" {me} loom --scenario {}",
+                sc.name
+            );
+        }
+        let doc = serde_json::to_value(&r).expect("reports serialise");
+        parts.push((sc.name.to_string(), doc));
+    }
+    if parts.is_empty() {
+        return usage(format!("partition {partition} has no loom scenario"));
+    }
+    let mut merged = match report::merge::merge(&parts) {
+        Ok(m) => m,
+        Err(e) => return usage(e),
+    };
+    if shared && partition != Partition::WHOLE {
+        merged["partition"] = serde_json::Value::from(partition.to_string());
+    }
+    let code = report::merge::exit_code(&merged) as u8;
+    crate::output::finish(
+        &(serde_json::to_string_pretty(&merged).expect("serialises") + "\n"),
+        code,
+    )
+}
+
 #[cfg(not(xpcheck_loom))]
-fn loom(_: &Provider, scenario: Option<&str>, _: Partition, me: &str) -> ExitCode {
+fn loom(_: &Provider, scenario: Option<&str>, _: Partition, _: bool, me: &str) -> ExitCode {
     let only = scenario.map_or(String::new(), |s| format!(" --scenario {s}"));
     usage(format!(
         "the loom engine is built only with RUSTFLAGS=\"--cfg xpcheck_loom\": \
