@@ -1,6 +1,6 @@
 //! Watchdogs of the engines that run real code on threads they cannot preempt: a provider that
 //! deadlocks, spins or blocks is a finding with the trace so far (TN-27 / TN-19), never a hang
-//! of xpcheck. Here, exhaustive exploration of real code (`conformance::explore`); the loom
+//! of xpcheck. Here, exhaustive exploration of real code (`conformance::exhaustive`); the loom
 //! runner's is in `tests/loom.rs`, the simulator's in `sim/tests/harness.rs`.
 //!
 //! No timing is asserted: the figures are printed (`--nocapture`).
