@@ -81,9 +81,9 @@ pub(super) fn text(r: &Report) -> String {
     if !r.scenarios.is_empty() {
         let session = r.model.is_some();
         out += if session {
-            "scenario   threads      unique      states  depth  seconds  complete\n"
+            "scenario    threads      unique      states  depth  seconds  complete\n"
         } else {
-            "scenario   out in logons      unique      states  depth  seconds  complete\n"
+            "scenario    out in logons      unique      states  depth  seconds  complete\n"
         };
         for s in &r.scenarios {
             let shape = if session {
@@ -92,7 +92,7 @@ pub(super) fn text(r: &Report) -> String {
                 format!("{:>3} {:>2} {:>6}", s.outbound, s.inbound, s.logons)
             };
             out += &format!(
-                "{:<10} {shape} {:>11} {:>11} {:>6} {:>8.2}  {}\n",
+                "{:<11} {shape} {:>11} {:>11} {:>6} {:>8.2}  {}\n",
                 s.name,
                 s.unique,
                 s.states,
@@ -109,7 +109,7 @@ pub(super) fn text(r: &Report) -> String {
             states_per_sec,
         } = r.stats
         {
-            let pad = if session { 18 } else { 27 };
+            let pad = if session { 19 } else { 25 };
             out += &format!(
                 "{:<pad$} {unique:>11} {states:>11} {depth:>6} {seconds:>8.2}  ({states_per_sec:.0} states/s)\n",
                 "total"
