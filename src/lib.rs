@@ -32,6 +32,7 @@ pub mod explorer;
 pub mod interrupt;
 pub mod listing;
 pub mod logon_cmd;
+pub mod native;
 pub mod output;
 #[cfg(feature = "cli")]
 #[cfg_attr(docsrs, doc(cfg(feature = "cli")))]

@@ -145,6 +145,11 @@ enum Command {
         #[arg(long)]
         keep: bool,
     },
+    /// A C/C++ provider DLL driven by xpdrive.exe (built from native/ with mingw-w64; run
+    /// under wine off Windows): the simulator's seeds against real Windows code (engine
+    /// `native`).
+    #[command(subcommand)]
+    Native(NativeCommand),
     /// Model benchmark: unique states, states/s and symmetry reduction for 1..=N messages.
     Bench {
         /// Largest outbound message count, 1..=4.
@@ -156,6 +161,69 @@ enum Command {
               value_parser = clap::value_parser!(u64).range(1..))]
         max_states: u64,
     },
+}
+
+/// `xpcheck native ...`.
+#[derive(Subcommand)]
+enum NativeCommand {
+    /// Seeded simulation of a provider DLL: the conforming spooler's steps executed by
+    /// xpdrive.exe, every callback judged by the monitors (like `sim`).
+    Sim {
+        #[command(flatten)]
+        target: NativeTarget,
+        /// Seeds: `A..B` (B exclusive, A < B, both 0..=18446744073709551615) or one seed.
+        #[arg(long, default_value = "0..1000", allow_hyphen_values = true)]
+        seeds: String,
+        /// Run only share K of N of the seeds (`K/N` or `count:K/N`); `xpcheck merge`
+        /// combines the N reports.
+        #[arg(long, value_parser = parse_partition)]
+        partition: Option<Partition>,
+        #[command(flatten)]
+        output: Output,
+    },
+    /// Re-run one seed against the DLL and print its trace.
+    Replay {
+        #[command(flatten)]
+        target: NativeTarget,
+        /// The seed, 0..=18446744073709551615.
+        #[arg(long, allow_negative_numbers = true,
+              value_parser = clap::value_parser!(u64).range(0..))]
+        seed: u64,
+        /// Also write the trace as JSON Lines ("v": 1) to this file.
+        #[arg(long)]
+        trace_out: Option<std::path::PathBuf>,
+        /// Also write the driver protocol, both directions, to this file (for debugging a
+        /// provider: every command and callback in order).
+        #[arg(long)]
+        transcript: Option<std::path::PathBuf>,
+        #[command(flatten)]
+        output: Output,
+    },
+}
+
+/// The DLL and the driver of a `native` command.
+#[derive(Args)]
+struct NativeTarget {
+    /// The provider DLL (exports XPProviderInit), or xpproxy.dll with XPPROXY_PROVIDER set.
+    #[arg(long)]
+    dll: std::path::PathBuf,
+    /// xpdrive.exe (default: $XPCHECK_DRIVER, else xpdrive.exe next to the DLL, else
+    /// target/native/xpdrive.exe). Off Windows it runs under `wine` ($XPCHECK_WINE).
+    #[arg(long)]
+    driver: Option<std::path::PathBuf>,
+}
+
+impl NativeTarget {
+    fn run(&self) -> xpcheck::native::NativeRun {
+        let (driver, driver_given) =
+            xpcheck::native::NativeRun::locate_driver(self.driver.as_deref(), &self.dll);
+        xpcheck::native::NativeRun {
+            dll: self.dll.clone(),
+            driver,
+            driver_given,
+            env: Vec::new(),
+        }
+    }
 }
 
 /// `xpcheck logon`: one MAPILogonEx call explained.
@@ -641,6 +709,81 @@ fn bench(max_messages: u8, max_states: u64) -> ExitCode {
     )
 }
 
+fn native_sim(
+    target: &NativeTarget,
+    seeds: &str,
+    partition: Option<Partition>,
+    format: Format,
+    strict: bool,
+) -> ExitCode {
+    let (all_from, all_to) = match xpcheck::sim_run::parse_seeds(seeds) {
+        Ok(r) => r,
+        Err(e) => return usage(e),
+    };
+    let (from, to) = partition.map_or((all_from, all_to), |p| p.seeds(all_from, all_to));
+    let mut config = xpcheck::sim_run::sim_config();
+    config.settings.deny_warnings = strict;
+    let opts = xpcheck_sim::SimOptions::new(config);
+    let run = target.run();
+    let progress = Progress::new(
+        Progress::wanted(format == Format::Json),
+        Some(to - from),
+        "seeds",
+    );
+    let mut tick = |done: u64| progress.set(done);
+    let result = xpcheck::native::native_sim(&run, &opts, from, to, Some(&mut tick));
+    progress.finish();
+    let mut report = match result {
+        Ok(r) => r,
+        Err(e) => return usage(e),
+    };
+    runnable(&mut report.counterexamples, strict);
+    if let Some(c) = &mut report.crash {
+        c.replay = runnable_hint(&c.replay, strict);
+    }
+    if let Some(p) = partition {
+        report.mark_share(p, format!("seeds {from}..{to} of {all_from}..{all_to}"));
+    }
+    emit(&report, format)
+}
+
+fn native_replay(
+    target: &NativeTarget,
+    seed: u64,
+    trace_out: Option<&std::path::Path>,
+    transcript: Option<&std::path::Path>,
+    format: Format,
+    strict: bool,
+) -> ExitCode {
+    let mut config = xpcheck::sim_run::sim_config();
+    config.settings.deny_warnings = strict;
+    let opts = xpcheck_sim::SimOptions::new(config);
+    let run = target.run();
+    let (mut report, seed_run, lines) =
+        match xpcheck::native::native_replay(&run, &opts, seed, transcript.is_some()) {
+            Ok(r) => r,
+            Err(e) => return usage(e),
+        };
+    if let Some(path) = trace_out {
+        let text: String = seed_run
+            .events
+            .iter()
+            .map(|e| e.to_json_line() + "\n")
+            .collect();
+        if let Err(e) = std::fs::write(path, text) {
+            return usage(format!("cannot write {}: {e}", path.display()));
+        }
+    }
+    if let Some(path) = transcript {
+        let text: String = lines.iter().map(|l| format!("{l}\n")).collect();
+        if let Err(e) = std::fs::write(path, text) {
+            return usage(format!("cannot write {}: {e}", path.display()));
+        }
+    }
+    runnable(&mut report.counterexamples, strict);
+    emit(&report, format)
+}
+
 fn bench_sim(seeds: u64, runs: u16, windows: u64) -> ExitCode {
     output::finish(&xpcheck::bench::sim(seeds, usize::from(runs), windows), 0)
 }
@@ -651,7 +794,12 @@ fn main() -> ExitCode {
     // they have (exit 3); the web Explorer and quick commands keep the default (end at once).
     let interruptible = matches!(
         cli.command,
-        None | Some(Command::Check(_) | Command::Sim { .. } | Command::Validate { .. })
+        None | Some(
+            Command::Check(_)
+                | Command::Sim { .. }
+                | Command::Validate { .. }
+                | Command::Native(NativeCommand::Sim { .. })
+        )
     );
     if interruptible {
         if let Err(e) = xpcheck::interrupt::install() {
@@ -703,6 +851,26 @@ fn main() -> ExitCode {
             output::finish(&doc, 0)
         }
         Some(Command::Check(args)) => check(&args),
+        Some(Command::Native(NativeCommand::Sim {
+            target,
+            seeds,
+            partition,
+            output,
+        })) => native_sim(&target, &seeds, partition, output.format(), output.strict),
+        Some(Command::Native(NativeCommand::Replay {
+            target,
+            seed,
+            trace_out,
+            transcript,
+            output,
+        })) => native_replay(
+            &target,
+            seed,
+            trace_out.as_deref(),
+            transcript.as_deref(),
+            output.format(),
+            output.strict,
+        ),
         Some(Command::Logon(args)) => logon(&args),
         Some(Command::Explore { model, port }) => explore(&model, port),
         Some(Command::Bench {

@@ -63,13 +63,33 @@ pub fn run_sim_progress(
     to: u64,
     progress: Option<&mut dyn FnMut(u64)>,
 ) -> SimReport {
+    let replay = |seed: u64| format!("xpcheck replay --provider {name} --seed {seed}");
+    run_sim_recipe(
+        "sim", name, breaks, factory, opts, from, to, progress, &replay,
+    )
+}
+
+/// Like [`run_sim_progress`] for any engine label (`sim`, or `native` for a provider DLL driven
+/// by xpdrive.exe) and replay recipe: `recipe(seed)` is the command that replays one seed.
+#[allow(clippy::too_many_arguments)]
+pub fn run_sim_recipe(
+    engine: &'static str,
+    name: &str,
+    breaks: &'static [&'static str],
+    factory: impl Into<ProviderFactory>,
+    opts: &SimOptions,
+    from: u64,
+    to: u64,
+    progress: Option<&mut dyn FnMut(u64)>,
+    recipe: &dyn Fn(u64) -> String,
+) -> SimReport {
     let factory = factory.into();
     let opts = *opts;
     let s = match progress {
         None => run_seeds(factory, &opts, from, to),
         Some(tick) => run_chunked(&factory, &opts, from, to, tick),
     };
-    let replay = |seed: u64| format!("xpcheck replay --provider {name} --seed {seed}");
+    let replay = recipe;
     let counterexamples: Vec<Counterexample> = s
         .violations
         .iter()
@@ -77,7 +97,7 @@ pub fn run_sim_progress(
             seed: Some(v.run.seed),
             ..Counterexample::transport(
                 v.rule.id(),
-                "sim",
+                engine,
                 v.run.events.clone(),
                 v.run.judged.findings.clone(),
                 replay(v.run.seed),
@@ -102,7 +122,7 @@ pub fn run_sim_progress(
         seeds_per_sec: s.seeds as f64 / secs,
     };
     // An interrupt (SIGINT / SIGTERM) stopped the run between seeds: no rule can pass.
-    let mut report = Report::new("sim", name, stats, &tally, !s.interrupted);
+    let mut report = Report::new(engine, name, stats, &tally, !s.interrupted);
     if s.interrupted {
         report.notes.push(format!(
             "interrupted: {} of {} seeds ran; the rest were not (verdict incomplete)",
@@ -231,6 +251,17 @@ pub fn parse_seeds(text: &str) -> Result<(u64, u64), String> {
 /// stats `{seed, events}`, `seed`, `events` and `findings` filled).
 pub fn replay_report(provider: &str, run: &xpcheck_sim::SeedRun) -> Report {
     let replay = format!("xpcheck replay --provider {provider} --seed {}", run.seed);
+    replay_report_with("sim", provider, run, replay)
+}
+
+/// [`replay_report`] for any engine label and replay recipe (`replay`: the command that
+/// replays this seed).
+pub fn replay_report_with(
+    engine: &'static str,
+    provider: &str,
+    run: &xpcheck_sim::SeedRun,
+    replay: String,
+) -> Report {
     let mut tally: Tally<Rid> = Tally::new();
     tally.add_counts(&run.judged.checks, &[]);
     tally.add_findings(&run.judged.findings);
@@ -243,7 +274,7 @@ pub fn replay_report(provider: &str, run: &xpcheck_sim::SeedRun) -> Report {
             seed: Some(run.seed),
             ..Counterexample::transport(
                 f.rule,
-                "sim",
+                engine,
                 run.events.clone(),
                 run.judged.findings.clone(),
                 replay.clone(),
@@ -254,7 +285,7 @@ pub fn replay_report(provider: &str, run: &xpcheck_sim::SeedRun) -> Report {
         seed: run.seed,
         events: run.events.len() as u64,
     };
-    let mut report = Report::new("sim", provider, stats, &tally, true);
+    let mut report = Report::new(engine, provider, stats, &tally, true);
     report.seed = Some(run.seed);
     report.counterexamples = counterexamples;
     report.events = run.events.clone();

@@ -107,6 +107,12 @@ impl Support {
         Support { h, logon }
     }
 
+    /// The logon index this support object belongs to (0 for the first logon; the `logon` of
+    /// its callbacks' events). A bridge to a provider outside Rust keys its objects by it.
+    pub fn logon_index(&self) -> u8 {
+        self.logon
+    }
+
     /// `SpoolerNotify(ulFlags, lpvData)` (SPN-1..SPN-13); `entry_id` for NOTIFY_SENTDEFERRED.
     pub fn spooler_notify(&self, flags: SpoolerNotifyFlags, entry_id: Option<MsgId>) -> HResult {
         self.h
@@ -344,7 +350,8 @@ impl Message {
 }
 
 /// `*lpulMsgRef`: the spooler presets it and can read it at any time (SUB-3, SM-4, TN-21) — under
-/// loom from the notify thread, racing the provider's write.
+/// loom from the notify thread, racing the provider's write. A clone is the same cell.
+#[derive(Clone)]
 pub struct MsgRefOut {
     pub(crate) h: Arc<Harness>,
     pub(crate) logon: u8,
@@ -365,6 +372,16 @@ impl MsgRefOut {
     pub fn set(&self, value: u32) {
         self.h.before_ref_write(self.logon);
         self.h.write_ref(self.logon, &self.value, value);
+    }
+
+    /// A write the provider has already made, seen after the fact: a native provider writes its
+    /// own cell, which `xpdrive.exe` reports at the provider's next callback and at the return
+    /// (SUB-4, SM-5). Recorded like [`MsgRefOut::set`] when the value changed, without the
+    /// chance of a cancel landing just before the write (that moment has passed).
+    pub fn observe(&self, value: u32) {
+        if self.get() != value {
+            self.h.write_ref(self.logon, &self.value, value);
+        }
     }
 
     /// The current value.
