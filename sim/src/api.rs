@@ -37,6 +37,13 @@ pub trait TransportProvider: Send + Sync {
         CURRENT_SPI_VERSION
     }
 
+    /// XPProviderInit's HRESULT. A Rust factory cannot fail (S_OK, the default); a native
+    /// provider DLL's XPProviderInit can, and the trace then shows its error (LIFE-1) before
+    /// the run stops at the first entry point.
+    fn init_result(&self) -> HResult {
+        HResult::S_OK
+    }
+
     /// `Shutdown(&ulFlags)` after the last logon object is released (LIFE-31, LIFE-33): S_OK.
     fn shutdown(&self) -> HResult {
         HResult::S_OK

@@ -430,7 +430,7 @@ impl Harness {
         // The provider factory is XPProviderInit (LIFE-1..LIFE-3).
         h.init_begin();
         let provider = factory.make(wire.clone());
-        h.init_end(provider.spi_version());
+        h.init_end_with(provider.init_result(), provider.spi_version());
         {
             let mut st = h.lock();
             for c in 0..u32::from(opts.config.inbound) {
@@ -465,12 +465,17 @@ impl Harness {
 
     /// Records XPProviderInit's return with the provider's SPI version (LIFE-3).
     pub(crate) fn init_end(&self, version: u32) {
+        self.init_end_with(HResult::S_OK, version);
+    }
+
+    /// Records XPProviderInit's return with its HRESULT (a native DLL's may fail).
+    pub(crate) fn init_end_with(&self, hr: HResult, version: u32) {
         let mut st = self.lock();
         st.push_lane(Thread::Spooler);
         Harness::record(
             &mut st,
             0,
-            Body::ret_flags(Method::ProviderInit, HResult::S_OK, version),
+            Body::ret_flags(Method::ProviderInit, hr, version),
         );
         st.pop_lane();
     }

@@ -34,6 +34,11 @@ pub struct Unmodelled {
     /// Seeds after which the driver process had to be restarted (a crash, a hang, or a
     /// callback the harness gave up inside).
     pub restarts: u64,
+    /// Seeds whose XPProviderInit failed (the provider never started), and the first such
+    /// seed's generation and HRESULT.
+    pub init_failures: u64,
+    /// The first failed XPProviderInit's HRESULT.
+    pub init_error: Option<HResult>,
 }
 
 /// The driver shared by every seed of a run (one process, restarted after a crash).
@@ -111,10 +116,11 @@ impl Session {
     }
 
     /// A fresh provider object: the DLL loaded anew and XPProviderInit called (LIFE-1..LIFE-3).
+    /// A failed XPProviderInit is recorded as such and the first entry point the harness calls
+    /// then ends the seed with a crash naming it.
     ///
     /// # Panics
-    /// When the driver cannot be started or XPProviderInit fails: the harness records a
-    /// crash for the seed.
+    /// When the driver cannot be (re)started.
     pub fn provider(self: &Arc<Self>, wire: Wire) -> NativeProvider {
         let driver = self.driver().unwrap_or_else(|e| panic!("{e}"));
         let seed = Arc::new(Seed {
@@ -126,20 +132,19 @@ impl Session {
             cells: Mutex::new(Vec::new()),
         });
         let r = seed.call("init".to_string());
-        let hr = r.first().copied().unwrap_or(0) as u32;
-        if HResult(hr) != HResult::S_OK {
-            panic!(
-                "XPProviderInit returned {} (the provider did not start)",
-                HResult(hr)
-            );
+        let hr = HResult(r.first().copied().unwrap_or(0) as u32);
+        if !hr.is_ok() {
+            let mut seen = lock(&self.seen);
+            seen.init_failures += 1;
+            seen.init_error.get_or_insert(hr);
         }
         let stats = seed.call("stats".into());
         lock(&self.seen).foreign += stats.get(1).copied().unwrap_or(0);
-        let generation = stats.get(2).copied().unwrap_or(0);
         NativeProvider {
             seed,
+            init: hr,
             version: r.get(1).copied().unwrap_or(0) as u32,
-            generation,
+            generation: stats.get(2).copied().unwrap_or(0),
         }
     }
 }
@@ -319,6 +324,7 @@ fn word(v: &[u64], i: usize) -> u32 {
 /// IXPProvider of a DLL.
 pub struct NativeProvider {
     seed: Arc<Seed>,
+    init: HResult,
     version: u32,
     generation: u64,
 }
@@ -329,6 +335,12 @@ impl TransportProvider for NativeProvider {
         support: Support,
         flags: &mut LogonFlags,
     ) -> Result<Arc<dyn TransportLogon>, HResult> {
+        if !self.init.is_ok() {
+            panic!(
+                "XPProviderInit returned {}: the provider did not start",
+                self.init
+            );
+        }
         let logon = support.logon_index();
         lock(&self.seed.supports).insert(logon, support);
         let r = self.seed.call(format!("logon {logon} {}", flags.raw()));
@@ -349,6 +361,10 @@ impl TransportProvider for NativeProvider {
         self.version
     }
 
+    fn init_result(&self) -> HResult {
+        self.init
+    }
+
     fn shutdown(&self) -> HResult {
         hresult(&self.seed.call("shutdown 0".into()))
     }
@@ -356,7 +372,10 @@ impl TransportProvider for NativeProvider {
 
 impl Drop for NativeProvider {
     fn drop(&mut self) {
-        if self.seed.generation_alive(self.generation) && !std::thread::panicking() {
+        if self.init.is_ok()
+            && self.seed.generation_alive(self.generation)
+            && !std::thread::panicking()
+        {
             self.seed
                 .call(format!("release_provider {}", self.generation));
         }

@@ -156,7 +156,47 @@ pub fn native_sim(
     );
     session.stop();
     notes(&session, &mut report);
+    init_failure(run, opts, from, &session, &mut report);
     Ok(report)
+}
+
+/// A DLL whose XPProviderInit fails never starts: the conforming spooler rightly leaves it
+/// alone, so no rule is broken, but a pass would say nothing. It is reported as a crash of kind
+/// `init` (exit 1) with the first seed's trace.
+fn init_failure(
+    run: &NativeRun,
+    opts: &SimOptions,
+    from: u64,
+    session: &Session,
+    report: &mut Report,
+) {
+    let seen = session.unmodelled();
+    let Some(hr) = seen.init_error else { return };
+    if report.crash.is_some() {
+        return;
+    }
+    let again = run.session(false);
+    let events = match again.start() {
+        Ok(()) => xpcheck_sim::run_seed(factory(&again), opts, from).events,
+        Err(_) => Vec::new(),
+    };
+    again.stop();
+    let message = format!(
+        "XPProviderInit returned {hr} in {} seeds: the provider did not start, nothing of it was \
+         exercised",
+        seen.init_failures
+    );
+    report.verdict = crate::report::Status::Violated;
+    report
+        .notes
+        .push(format!("provider init at seed {from}: {message}"));
+    report.crash = Some(crate::report::CrashReport {
+        kind: "init",
+        message,
+        seed: from,
+        events,
+        replay: run.recipe(from),
+    });
 }
 
 /// One seed against the DLL with its whole trace (`native replay`); with `transcript`, also
@@ -175,5 +215,11 @@ pub fn native_replay(
     let mut report =
         crate::sim_run::replay_report_with("native", &run.name(), &seed_run, run.recipe(seed));
     notes(&session, &mut report);
+    if let Some(hr) = session.unmodelled().init_error {
+        report.verdict = crate::report::Status::Violated;
+        report.notes.push(format!(
+            "XPProviderInit returned {hr}: the provider did not start, nothing of it was exercised"
+        ));
+    }
     Ok((report, seed_run, lines))
 }

@@ -416,7 +416,8 @@ pub struct Reached {
 /// A provider that panicked, deadlocked or hung, as reported.
 #[derive(Clone, Debug, Serialize)]
 pub struct CrashReport {
-    /// `panic`, `deadlock` or `hang`.
+    /// `panic`, `deadlock`, `hang`, or `init` (a native provider's XPProviderInit failed: it
+    /// never started).
     pub kind: &'static str,
     /// What happened.
     pub message: String,
