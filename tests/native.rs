@@ -311,3 +311,54 @@ fn native_failures_are_findings_and_bad_input_is_exit_2() {
     assert!(err.contains("no/such/provider.dll: no such DLL"), "{err}");
     assert!(missing.stdout.is_empty());
 }
+
+/// What the driver cannot judge is said, and a crash is a finding: xptest_misbehave.dll calls
+/// an unmodelled IMAPISupport method, calls back from a thread of its own, or dereferences
+/// NULL in SubmitMessage (XPTEST_MODE).
+#[test]
+fn native_unmodelled_calls_own_threads_and_crashes_are_reported() {
+    let Some(dir) = artefacts() else { return };
+    let run = |mode: &str| {
+        let out = xpcheck()
+            .args(["native", "sim", "--seeds", "0..5", "--json", "--dll"])
+            .arg(dll(dir, "xptest_misbehave.dll"))
+            .env("XPTEST_MODE", mode)
+            .output()
+            .expect("runs");
+        (out.status.code(), json(&out))
+    };
+    let (_, plain) = run("none");
+    let notes = plain["notes"].to_string();
+    assert!(!notes.contains("not modelled"), "{notes}");
+    assert!(!notes.contains("not deterministic"), "{notes}");
+    assert!(plain["crash"].is_null());
+
+    let (_, unsupported) = run("unsupported");
+    let notes = unsupported["notes"].to_string();
+    assert!(
+        notes.contains(
+            "IMAPISupport::OpenProfileSection is not modelled: answered MAPI_E_NO_SUPPORT"
+        ),
+        "{notes}"
+    );
+
+    let (_, threads) = run("thread");
+    let notes = threads["notes"].to_string();
+    assert!(notes.contains("not deterministic"), "{notes}");
+
+    let (code, crash) = run("crash");
+    assert_eq!(code, Some(1));
+    let message = crash["crash"]["message"].as_str().unwrap_or("");
+    assert!(
+        message.contains("exception 0xC0000005 (access violation)"),
+        "{message}"
+    );
+    assert!(message.contains("xptest_misbehave.dll"), "{message}");
+    let events = crash["crash"]["events"]
+        .as_array()
+        .expect("the trace so far");
+    assert!(
+        events.iter().any(|e| e["event"] == "submit_message"),
+        "the trace goes up to the SubmitMessage that crashed"
+    );
+}
