@@ -68,6 +68,7 @@ static void cmd_init(void)
         proto_send("E %s does not export XPProviderInit", g_dll_path);
         return;
     }
+    imports_fix_wine_mapi32();
     LPXPCHECKATTACHWIRE attach =
         (LPXPCHECKATTACHWIRE)(void *)GetProcAddress(g_module, "XPCheckAttachWire");
     if (attach)
@@ -79,6 +80,7 @@ static void cmd_init(void)
     HRESULT hr = init(g_module, malloc, MAPIAllocateBuffer, MAPIAllocateMore,
                       MAPIFreeBuffer, 0, CURRENT_SPI_VERSION, &ver, &prov);
     g_provider = SUCCEEDED(hr) ? prov : NULL;
+    imports_fix_wine_mapi32(); /* DLLs the provider loaded itself (a proxy's real provider) */
     proto_send("R %lu %lu %d", (ULONG)hr, ver, attach != NULL);
 }
 

@@ -72,5 +72,9 @@ void messages_free_all(void);
 /* wire.c: the XPCHECK_WIRE handed to XPCheckAttachWire. */
 const XPCHECK_WIRE *wire_get(void);
 
+/* imports.c: under wine, mapi32 imports bound to wine's decorated exports (returns how many
+ * were rebound; 0 on Windows). */
+int imports_fix_wine_mapi32(void);
+
 /* Allocators handed to XPProviderInit (mapi32's, wine's builtin under wine). */
 #endif

@@ -51,30 +51,6 @@
     (SUPPRESS_UI | REFRESH_XP_HEADER_CACHE | PROCESS_XP_HEADER_CACHE | FORCE_XP_CONNECT |     \
      FORCE_XP_DISCONNECT | CONFIG_CHANGED | ABORT_XP_HEADER_OPERATION | SHOW_XP_SESSION_UI)
 
-/* FreeProws, for mapi32 builds without it (wine 8's builtin mapi32 lacks it and HrGetOneProp). */
-static void free_rows(LPSRowSet rows)
-{
-    if (!rows)
-        return;
-    for (ULONG i = 0; i < rows->cRows; i++)
-        MAPIFreeBuffer(rows->aRow[i].lpProps);
-    MAPIFreeBuffer(rows);
-}
-
-/* HrGetOneProp, likewise (one property through IMAPIProp::GetProps). */
-static HRESULT get_one_prop(LPMESSAGE m, ULONG tag, LPSPropValue *out)
-{
-    SizedSPropTagArray(1, tags) = {1, {tag}};
-    ULONG n = 0;
-    HRESULT hr = m->lpVtbl->GetProps(m, (LPSPropTagArray)&tags, 0, &n, out);
-    if (SUCCEEDED(hr) && (n != 1 || PROP_TYPE((*out)->ulPropTag) == PT_ERROR)) {
-        MAPIFreeBuffer(*out);
-        *out = NULL;
-        return MAPI_E_NOT_FOUND;
-    }
-    return hr;
-}
-
 static const XPCHECK_WIRE *g_wire; /* NULL under a real spooler: plug your transport in */
 
 void STDAPICALLTYPE XPCheckAttachWire(const XPCHECK_WIRE *w) { g_wire = w; }
@@ -340,7 +316,7 @@ static HRESULT take_responsibility(Logon *l, ULONG ref, LPMESSAGE m)
         return hr;
     /* Reading the table made MAPI calls, in which a cancel may have arrived (TN-17). */
     if (TRANSFER_CANCELLED(l, ref)) {
-        free_rows(rows);
+        FreeProws(rows);
         return MAPI_E_USER_CANCEL;
     }
     SPropValue vals[64][2];
@@ -360,7 +336,7 @@ static HRESULT take_responsibility(Logon *l, ULONG ref, LPMESSAGE m)
     }
     hr = mods->cEntries ? m->lpVtbl->ModifyRecipients(m, MODRECIP_MODIFY, mods) : S_OK;
     MAPIFreeBuffer(mods);
-    free_rows(rows);
+    FreeProws(rows);
     return hr;
 }
 
@@ -382,7 +358,7 @@ static HRESULT STDMETHODCALLTYPE lg_SubmitMessage(LPXPLOGON This, ULONG ulFlags,
             mine = at->ulPropTag == PR_ADDRTYPE_A && !strcmp(at->Value.lpszA, XPCHECK_ADDRTYPE);
         }
         if (rows)
-            free_rows(rows);
+            FreeProws(rows);
         t->lpVtbl->Release(t);
     }
     if (!mine) {
@@ -396,7 +372,7 @@ static HRESULT STDMETHODCALLTYPE lg_SubmitMessage(LPXPLOGON This, ULONG ulFlags,
     }
     /* Every transfer step is preceded by a cancel check (TN-17). */
     LPSPropValue subject = NULL;
-    if (cancelled(l, ref) || FAILED(get_one_prop(m, PR_SUBJECT_A, &subject)))
+    if (cancelled(l, ref) || FAILED(HrGetOneProp((LPMAPIPROP)m, PR_SUBJECT_A, &subject)))
         goto cancel;
     MAPIFreeBuffer(subject);
     if (!online(l)) {
@@ -404,7 +380,7 @@ static HRESULT STDMETHODCALLTYPE lg_SubmitMessage(LPXPLOGON This, ULONG ulFlags,
         EnterCriticalSection(&l->cs);
         Flight *f = flight(l, ref);
         LeaveCriticalSection(&l->cs);
-        if (SUCCEEDED(get_one_prop(m, PR_ENTRYID, &eid)) && f) {
+        if (SUCCEEDED(HrGetOneProp((LPMAPIPROP)m, PR_ENTRYID, &eid)) && f) {
             if (eid->Value.bin.cb == 8) {
                 f->held = TRUE;
                 memcpy(&f->held_entry, eid->Value.bin.lpb + 4, 4);
