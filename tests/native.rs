@@ -362,3 +362,25 @@ fn native_unmodelled_calls_own_threads_and_crashes_are_reported() {
         "the trace goes up to the SubmitMessage that crashed"
     );
 }
+
+/// A provider that never returns is a deadlock finding with the trace up to the call, once the
+/// watchdog (10 s without progress) gives up; the driver process is ended.
+#[test]
+fn native_hanging_provider_is_a_deadlock_finding() {
+    let Some(dir) = artefacts() else { return };
+    let out = xpcheck()
+        .args(["native", "sim", "--seeds", "0..5", "--json", "--dll"])
+        .arg(dll(dir, "xptest_misbehave.dll"))
+        .env("XPTEST_MODE", "hang")
+        .output()
+        .expect("runs");
+    let report = json(&out);
+    assert_eq!(out.status.code(), Some(1), "{report:#}");
+    assert_eq!(report["crash"]["kind"], "deadlock");
+    let events = report["crash"]["events"].as_array().expect("trace so far");
+    assert_eq!(
+        events.last().map(|e| e["event"].clone()),
+        Some(Value::from("submit_message")),
+        "the trace ends in the SubmitMessage that never returned"
+    );
+}

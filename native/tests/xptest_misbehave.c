@@ -5,7 +5,8 @@
  *   thread       TransportLogon calls SpoolerNotify from a thread of its own (the driver
  *                answers it without the harness; the report says the run is not deterministic);
  *   crash        SubmitMessage dereferences NULL (an access violation: a finding with the trace
- *                so far, not a crash of xpcheck).
+ *                so far, not a crash of xpcheck);
+ *   hang         SubmitMessage never returns (a deadlock finding once the watchdog gives up).
  * Otherwise it is a minimal provider: a status row, S_OK everywhere, no mail. */
 #include <windows.h>
 #include <mapispi.h>
@@ -56,6 +57,8 @@ static HRESULT STDMETHODCALLTYPE submit(Obj *This, ULONG f, LPMESSAGE m, ULONG *
 {
     if (!strcmp(g_mode, "crash"))
         *(volatile int *)0 = 1;
+    if (!strcmp(g_mode, "hang"))
+        Sleep(INFINITE);
     *ref = 2;
     return S_OK;
 }
