@@ -137,13 +137,46 @@ static HRESULT STDMETHODCALLTYPE msg_GetPropList(LPMESSAGE This, ULONG flags,
     return S_OK;
 }
 
+static HRESULT write_event(Message *m, ULONG n, const ULONG *tags, const SPropValue *vals);
+
+/* PR_BODY as an IStream (the way providers read and write long text): the outbound message's
+ * text, or a new writable body on an inbound message (a write of PR_BODY). Any other property
+ * or interface answers MAPI_E_NO_SUPPORT and is reported. */
 static HRESULT STDMETHODCALLTYPE msg_OpenProperty(LPMESSAGE This, ULONG tag, LPCIID iid,
                                                   ULONG opts, ULONG flags, LPUNKNOWN *out)
 {
-    read_event(MSG(This));
+    Message *m = MSG(This);
     if (out)
         *out = NULL;
-    return proto_unsupported(MSG(This)->logon, "IMessage", "OpenProperty");
+    BOOL body = PROP_ID(tag) == PROP_ID(PR_BODY) && iid && IsEqualIID(iid, &IID_IStream);
+    BOOL modify = (flags & (MAPI_CREATE | MAPI_MODIFY)) != 0;
+    if (!body || !out) {
+        read_event(m);
+        return proto_unsupported(m->logon, "IMessage", "OpenProperty");
+    }
+    if (modify) {
+        ULONG t = PR_BODY;
+        write_event(m, 1, &t, NULL);
+        *out = (LPUNKNOWN)stream_new(m->logon, NULL, 0, TRUE);
+        return S_OK;
+    }
+    read_event(m);
+    SPropValue v;
+    memset(&v, 0, sizeof v);
+    LPVOID parent = NULL;
+    MAPIAllocateBuffer(sizeof(SPropValue), &parent);
+    if (!prop_message(&m->src, PROP_TAG(PROP_TYPE(tag) == PT_UNICODE ? PT_UNICODE : PT_STRING8,
+                                        PROP_ID(PR_BODY)),
+                      &v, parent)) {
+        MAPIFreeBuffer(parent);
+        return MAPI_E_NOT_FOUND;
+    }
+    ULONG size = PROP_TYPE(v.ulPropTag) == PT_UNICODE
+                     ? (ULONG)(lstrlenW(v.Value.lpszW) * sizeof(WCHAR))
+                     : (ULONG)strlen(v.Value.lpszA);
+    *out = (LPUNKNOWN)stream_new(m->logon, v.Value.lpszA, size, FALSE);
+    MAPIFreeBuffer(parent);
+    return S_OK;
 }
 
 /* What a write touches: nontransmittable properties (SM-8), PR_ENTRYID (SM-9),

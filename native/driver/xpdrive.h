@@ -69,6 +69,9 @@ ULONG message_id(const Message *m);
 ULONG message_logon(const Message *m);
 void messages_free_all(void);
 
+/* stream.c: an IStream over `size` bytes (a body), writable or not. */
+IStream *stream_new(ULONG logon, const void *data, ULONG size, BOOL writable);
+
 /* wire.c: the XPCHECK_WIRE handed to XPCheckAttachWire. */
 const XPCHECK_WIRE *wire_get(void);
 

@@ -375,6 +375,14 @@ static HRESULT STDMETHODCALLTYPE lg_SubmitMessage(LPXPLOGON This, ULONG ulFlags,
     if (cancelled(l, ref) || FAILED(HrGetOneProp((LPMAPIPROP)m, PR_SUBJECT_A, &subject)))
         goto cancel;
     MAPIFreeBuffer(subject);
+    /* The body, read as providers read long text: through a stream. */
+    LPSTREAM body = NULL;
+    if (SUCCEEDED(m->lpVtbl->OpenProperty(m, PR_BODY_A, &IID_IStream, 0, 0, (LPUNKNOWN *)&body))) {
+        char text[256];
+        ULONG got = 0;
+        body->lpVtbl->Read(body, text, sizeof text, &got);
+        body->lpVtbl->Release(body);
+    }
     if (!online(l)) {
         LPSPropValue eid = NULL;
         EnterCriticalSection(&l->cs);
@@ -441,6 +449,16 @@ static BOOL deliver_step(Logon *l, ULONG ref, LPMESSAGE m, const XPCHECK_WIRE_ME
         v[1].Value.lpszA = (LPSTR) "IPM.Note";
         /* Nontransmittable properties of the received mail are not stored (SM-8). */
         m->lpVtbl->SetProps(m, 2, v, NULL);
+        if (cancelled(l, ref)) /* a cancel may have come inside SetProps (TN-17) */
+            return FALSE;
+        LPSTREAM body = NULL;
+        if (SUCCEEDED(m->lpVtbl->OpenProperty(m, PR_BODY_A, &IID_IStream, STGM_WRITE,
+                                              MAPI_CREATE | MAPI_MODIFY, (LPUNKNOWN *)&body))) {
+            static const char text[] = "Delivered by the C loopback sample.";
+            body->lpVtbl->Write(body, text, sizeof text - 1, NULL);
+            body->lpVtbl->Commit(body, 0);
+            body->lpVtbl->Release(body);
+        }
     } else if (step == 1) {
         static BYTE eid[8] = {'X', 'P', 'R', 'C', 0, 0, 0, 0};
         SPropValue v[5];
