@@ -361,6 +361,13 @@ fn native_unmodelled_calls_own_threads_and_crashes_are_reported() {
         events.iter().any(|e| e["event"] == "submit_message"),
         "the trace goes up to the SubmitMessage that crashed"
     );
+
+    let (code, init) = run("initcrash");
+    assert_eq!(code, Some(1));
+    assert_eq!(init["crash"]["kind"], "init");
+    let message = init["crash"]["message"].as_str().unwrap_or("");
+    assert!(message.contains("access violation"), "{message}");
+    assert!(message.contains("the provider did not start"), "{message}");
 }
 
 /// A provider that never returns is a deadlock finding with the trace up to the call, once the

@@ -6,7 +6,8 @@
  *                answers it without the harness; the report says the run is not deterministic);
  *   crash        SubmitMessage dereferences NULL (an access violation: a finding with the trace
  *                so far, not a crash of xpcheck);
- *   hang         SubmitMessage never returns (a deadlock finding once the watchdog gives up).
+ *   hang         SubmitMessage never returns (a deadlock finding once the watchdog gives up);
+ *   initcrash    XPProviderInit dereferences NULL (the provider never starts: a finding).
  * Otherwise it is a minimal provider: a status row, S_OK everywhere, no mail. */
 #include <windows.h>
 #include <mapispi.h>
@@ -121,6 +122,8 @@ HRESULT STDAPICALLTYPE XPProviderInit(HINSTANCE h, LPMALLOC m, LPALLOCATEBUFFER 
 {
     if (!GetEnvironmentVariableA("XPTEST_MODE", g_mode, sizeof g_mode))
         g_mode[0] = 0;
+    if (!strcmp(g_mode, "initcrash"))
+        *(volatile int *)0 = 1;
     Obj *p = (Obj *)HeapAlloc(GetProcessHeap(), HEAP_ZERO_MEMORY, sizeof *p);
     p->lpVtbl = g_provider_vtbl;
     p->refs = 1;

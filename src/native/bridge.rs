@@ -34,11 +34,10 @@ pub struct Unmodelled {
     /// Seeds after which the driver process had to be restarted (a crash, a hang, or a
     /// callback the harness gave up inside).
     pub restarts: u64,
-    /// Seeds whose XPProviderInit failed (the provider never started), and the first such
-    /// seed's generation and HRESULT.
+    /// Seeds whose XPProviderInit failed or crashed (the provider never started).
     pub init_failures: u64,
-    /// The first failed XPProviderInit's HRESULT.
-    pub init_error: Option<HResult>,
+    /// What the first such seed saw ("XPProviderInit returned ...", or the crash).
+    pub init_error: Option<String>,
 }
 
 /// The driver shared by every seed of a run (one process, restarted after a crash).
@@ -131,14 +130,26 @@ impl Session {
             messages: Mutex::new(BTreeMap::new()),
             cells: Mutex::new(Vec::new()),
         });
-        let r = seed.call("init".to_string());
+        // A crash while loading (DllMain, XPProviderInit) is recorded like a failed
+        // XPProviderInit: the harness's catch of provider panics is not around the factory.
+        let (r, failure) = match seed.try_call("init") {
+            Ok(r) => {
+                let hr = HResult(r.first().copied().unwrap_or(0) as u32);
+                let failure = (!hr.is_ok()).then(|| format!("XPProviderInit returned {hr}"));
+                (r, failure)
+            }
+            Err(e) => (
+                vec![u64::from(HResult::MAPI_E_CALL_FAILED.0)],
+                Some(format!("{e} (while loading the DLL or in XPProviderInit)")),
+            ),
+        };
         let hr = HResult(r.first().copied().unwrap_or(0) as u32);
-        if !hr.is_ok() {
+        if let Some(why) = failure {
             let mut seen = lock(&self.seen);
             seen.init_failures += 1;
-            seen.init_error.get_or_insert(hr);
+            seen.init_error.get_or_insert(why);
         }
-        let stats = seed.call("stats".into());
+        let stats = seed.try_call("stats").unwrap_or_default();
         lock(&self.seen).foreign += stats.get(1).copied().unwrap_or(0);
         NativeProvider {
             seed,
@@ -166,15 +177,21 @@ impl Seed {
     /// # Panics
     /// When the driver crashed or answered out of protocol: a finding for the seed.
     fn call(&self, cmd: String) -> Vec<u64> {
+        self.try_call(&cmd).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    /// [`Seed::call`] returning the crash or refusal instead of panicking (for `init`, which
+    /// runs outside the harness's catch of provider panics).
+    fn try_call(&self, cmd: &str) -> Result<Vec<u64>, String> {
         *lock(&self.driver.depth) += 1;
-        if let Err(e) = self.driver.send(&cmd) {
-            panic!("the provider's driver: {e}");
+        if let Err(e) = self.driver.send(cmd) {
+            return Err(format!("the provider's driver: {e}"));
         }
         loop {
             match self.driver.recv() {
                 Line::Return(v) => {
                     *lock(&self.driver.depth) -= 1;
-                    return v;
+                    return Ok(v);
                 }
                 Line::Callback { logon, cell, words } => {
                     // The provider's msg-ref write, seen at its next callback (SUB-4, SM-5).
@@ -184,11 +201,13 @@ impl Seed {
                     }
                     let answer = self.callback(logon, &words);
                     if let Err(e) = self.driver.send(&answer) {
-                        panic!("the provider's driver: {e}");
+                        return Err(format!("the provider's driver: {e}"));
                     }
                 }
-                Line::Error(e) => panic!("the provider's driver refused `{cmd}`: {e}"),
-                Line::Crashed(why) => panic!("the provider crashed: {why}"),
+                Line::Error(e) => {
+                    return Err(format!("the provider's driver refused `{cmd}`: {e}"))
+                }
+                Line::Crashed(why) => return Err(format!("the provider crashed: {why}")),
             }
         }
     }

@@ -171,7 +171,7 @@ fn init_failure(
     report: &mut Report,
 ) {
     let seen = session.unmodelled();
-    let Some(hr) = seen.init_error else { return };
+    let Some(why) = seen.init_error else { return };
     if report.crash.is_some() {
         return;
     }
@@ -182,8 +182,7 @@ fn init_failure(
     };
     again.stop();
     let message = format!(
-        "XPProviderInit returned {hr} in {} seeds: the provider did not start, nothing of it was \
-         exercised",
+        "{why} ({} seeds): the provider did not start, nothing of it was exercised",
         seen.init_failures
     );
     report.verdict = crate::report::Status::Violated;
@@ -215,10 +214,10 @@ pub fn native_replay(
     let mut report =
         crate::sim_run::replay_report_with("native", &run.name(), &seed_run, run.recipe(seed));
     notes(&session, &mut report);
-    if let Some(hr) = session.unmodelled().init_error {
+    if let Some(why) = session.unmodelled().init_error {
         report.verdict = crate::report::Status::Violated;
         report.notes.push(format!(
-            "XPProviderInit returned {hr}: the provider did not start, nothing of it was exercised"
+            "{why}: the provider did not start, nothing of it was exercised"
         ));
     }
     Ok((report, seed_run, lines))
