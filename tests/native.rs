@@ -227,6 +227,21 @@ fn native_replay_is_deterministic() {
     }
     assert!(traces[0].len() > 1000, "a whole session");
     assert_eq!(traces[0], traces[1]);
+
+    // --transcript: the protocol both ways, commands (>) and the driver's lines (<).
+    let transcript = tmp.join("transcript.txt");
+    let out = xpcheck()
+        .args(["native", "replay", "--seed", "42", "--dll"])
+        .arg(dll(dir, "xpsample_loop.dll"))
+        .arg("--transcript")
+        .arg(&transcript)
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(0));
+    let lines = std::fs::read_to_string(&transcript).expect("transcript written");
+    for expected in ["> hello", "> init", "< R 0 ", "> logon 0 ", "< C 0 - row "] {
+        assert!(lines.contains(expected), "no {expected:?} in\n{lines}");
+    }
     let _ = std::fs::remove_dir_all(&tmp);
 }
 
