@@ -512,6 +512,58 @@ fn sim_provider(name: &str) -> Result<xpcheck_providers::Builtin, String> {
     })
 }
 
+/// The seeds a `sim`-like run covers: all of `--seeds`, or this share of them.
+struct SeedWindow {
+    all: (u64, u64),
+    from: u64,
+    to: u64,
+    partition: Option<Partition>,
+}
+
+impl SeedWindow {
+    fn parse(seeds: &str, partition: Option<Partition>) -> Result<SeedWindow, String> {
+        let all = xpcheck::sim_run::parse_seeds(seeds)?;
+        let (from, to) = partition.map_or(all, |p| p.seeds(all.0, all.1));
+        Ok(SeedWindow {
+            all,
+            from,
+            to,
+            partition,
+        })
+    }
+
+    /// Replay hints runnable as printed, the share marked, the report emitted.
+    fn finish(&self, mut report: report::Report, format: Format, strict: bool) -> ExitCode {
+        runnable(&mut report.counterexamples, strict);
+        if let Some(c) = &mut report.crash {
+            c.replay = runnable_hint(&c.replay, strict);
+        }
+        if let Some(p) = self.partition {
+            report.mark_share(
+                p,
+                format!(
+                    "seeds {}..{} of {}..{}",
+                    self.from, self.to, self.all.0, self.all.1
+                ),
+            );
+        }
+        emit(&report, format)
+    }
+}
+
+/// Writes one line per item (a trace as JSON Lines, a transcript).
+fn write_lines(path: &std::path::Path, lines: impl Iterator<Item = String>) -> Result<(), String> {
+    let text: String = lines.map(|l| l + "\n").collect();
+    std::fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))
+}
+
+/// The simulator's options: the sim configuration, warnings as errors with `--strict`.
+fn sim_options(strict: bool) -> xpcheck_sim::SimOptions {
+    let mut config = xpcheck::sim_run::sim_config();
+    config.settings.deny_warnings = strict;
+    xpcheck_sim::SimOptions::new(config)
+}
+
 fn sim(
     provider: &str,
     seeds: &str,
@@ -533,21 +585,19 @@ fn sim(
             p.breaks.join(", ")
         ));
     }
-    let (all_from, all_to) = match xpcheck::sim_run::parse_seeds(seeds) {
-        Ok(r) => r,
+    let w = match SeedWindow::parse(seeds, partition) {
+        Ok(w) => w,
         Err(e) => return usage(e),
     };
-    let (from, to) = partition.map_or((all_from, all_to), |p| p.seeds(all_from, all_to));
-    let mut config = xpcheck::sim_run::sim_config();
-    config.settings.deny_warnings = strict;
-    let mut report = if Progress::wanted(format == Format::Json) {
+    let (from, to) = (w.from, w.to);
+    let report = if Progress::wanted(format == Format::Json) {
         let progress = Progress::new(true, Some(to - from), "seeds");
         let mut tick = |done: u64| progress.set(done);
         let r = xpcheck::sim_run::run_sim_progress(
             p.name,
             p.breaks,
             p.factory,
-            &xpcheck_sim::SimOptions::new(config),
+            &sim_options(strict),
             from,
             to,
             Some(&mut tick),
@@ -557,14 +607,7 @@ fn sim(
     } else {
         xpcheck::sim_run::run_sim_strict(&p, from, to, strict)
     };
-    runnable(&mut report.counterexamples, strict);
-    if let Some(c) = &mut report.crash {
-        c.replay = runnable_hint(&c.replay, strict);
-    }
-    if let Some(p) = partition {
-        report.mark_share(p, format!("seeds {from}..{to} of {all_from}..{all_to}"));
-    }
-    emit(&report, format)
+    w.finish(report, format, strict)
 }
 
 /// `scenarios standard, flush` (or `scenarios none`) for a share's note.
@@ -662,18 +705,11 @@ fn replay(
         Ok(p) => p,
         Err(e) => return usage(e),
     };
-    let mut config = xpcheck::sim_run::sim_config();
-    config.settings.deny_warnings = strict;
-    let opts = xpcheck_sim::SimOptions::new(config);
-    let run = xpcheck_sim::run_seed(p.factory, &opts, seed);
+    let run = xpcheck_sim::run_seed(p.factory, &sim_options(strict), seed);
     if let Some(path) = trace_out {
-        let mut text = String::new();
-        for e in &run.events {
-            text += &e.to_json_line();
-            text.push('\n');
-        }
-        if let Err(e) = std::fs::write(path, text) {
-            return usage(format!("cannot write {}: {e}", path.display()));
+        let lines = run.events.iter().map(|e| e.to_json_line());
+        if let Err(e) = write_lines(path, lines) {
+            return usage(e);
         }
     }
     let mut report = xpcheck::sim_run::replay_report(p.name, &run);
@@ -716,35 +752,28 @@ fn native_sim(
     format: Format,
     strict: bool,
 ) -> ExitCode {
-    let (all_from, all_to) = match xpcheck::sim_run::parse_seeds(seeds) {
-        Ok(r) => r,
+    let w = match SeedWindow::parse(seeds, partition) {
+        Ok(w) => w,
         Err(e) => return usage(e),
     };
-    let (from, to) = partition.map_or((all_from, all_to), |p| p.seeds(all_from, all_to));
-    let mut config = xpcheck::sim_run::sim_config();
-    config.settings.deny_warnings = strict;
-    let opts = xpcheck_sim::SimOptions::new(config);
-    let run = target.run();
     let progress = Progress::new(
         Progress::wanted(format == Format::Json),
-        Some(to - from),
+        Some(w.to - w.from),
         "seeds",
     );
     let mut tick = |done: u64| progress.set(done);
-    let result = xpcheck::native::native_sim(&run, &opts, from, to, Some(&mut tick));
+    let result = xpcheck::native::native_sim(
+        &target.run(),
+        &sim_options(strict),
+        w.from,
+        w.to,
+        Some(&mut tick),
+    );
     progress.finish();
-    let mut report = match result {
-        Ok(r) => r,
-        Err(e) => return usage(e),
-    };
-    runnable(&mut report.counterexamples, strict);
-    if let Some(c) = &mut report.crash {
-        c.replay = runnable_hint(&c.replay, strict);
+    match result {
+        Ok(report) => w.finish(report, format, strict),
+        Err(e) => usage(e),
     }
-    if let Some(p) = partition {
-        report.mark_share(p, format!("seeds {from}..{to} of {all_from}..{all_to}"));
-    }
-    emit(&report, format)
 }
 
 fn native_replay(
@@ -755,29 +784,24 @@ fn native_replay(
     format: Format,
     strict: bool,
 ) -> ExitCode {
-    let mut config = xpcheck::sim_run::sim_config();
-    config.settings.deny_warnings = strict;
-    let opts = xpcheck_sim::SimOptions::new(config);
-    let run = target.run();
-    let (mut report, seed_run, lines) =
-        match xpcheck::native::native_replay(&run, &opts, seed, transcript.is_some()) {
-            Ok(r) => r,
-            Err(e) => return usage(e),
-        };
+    let (mut report, seed_run, lines) = match xpcheck::native::native_replay(
+        &target.run(),
+        &sim_options(strict),
+        seed,
+        transcript.is_some(),
+    ) {
+        Ok(r) => r,
+        Err(e) => return usage(e),
+    };
     if let Some(path) = trace_out {
-        let text: String = seed_run
-            .events
-            .iter()
-            .map(|e| e.to_json_line() + "\n")
-            .collect();
-        if let Err(e) = std::fs::write(path, text) {
-            return usage(format!("cannot write {}: {e}", path.display()));
+        let events = seed_run.events.iter().map(|e| e.to_json_line());
+        if let Err(e) = write_lines(path, events) {
+            return usage(e);
         }
     }
     if let Some(path) = transcript {
-        let text: String = lines.iter().map(|l| format!("{l}\n")).collect();
-        if let Err(e) = std::fs::write(path, text) {
-            return usage(format!("cannot write {}: {e}", path.display()));
+        if let Err(e) = write_lines(path, lines.into_iter()) {
+            return usage(e);
         }
     }
     runnable(&mut report.counterexamples, strict);
