@@ -33,6 +33,8 @@ fn artefacts() -> Option<&'static Path> {
             .expect("target directory")
             .to_path_buf();
         let out = target.join("native");
+        // One builder at a time across test processes (nextest runs each test in its own).
+        let _lock = BuildLock::take(&target.join("native.lock"));
         let root = Path::new(env!("CARGO_MANIFEST_DIR"));
         let make = Command::new("make")
             .arg("-C")
@@ -67,6 +69,30 @@ fn artefacts() -> Option<&'static Path> {
         Some(out)
     })
     .as_deref()
+}
+
+/// A lock directory (created atomically) held while the artefacts are built and wine's prefix
+/// is made; a lock older than two minutes is taken to be left over from a killed run.
+struct BuildLock(PathBuf);
+
+impl BuildLock {
+    fn take(path: &Path) -> BuildLock {
+        let start = std::time::Instant::now();
+        while std::fs::create_dir(path).is_err() {
+            if start.elapsed() > std::time::Duration::from_secs(120) {
+                let _ = std::fs::remove_dir(path);
+                continue;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        BuildLock(path.to_path_buf())
+    }
+}
+
+impl Drop for BuildLock {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir(&self.0);
+    }
 }
 
 fn dll(dir: &Path, name: &str) -> String {
