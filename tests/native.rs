@@ -431,4 +431,15 @@ fn native_hanging_provider_is_a_deadlock_finding() {
         Some(Value::from("submit_message")),
         "the trace ends in the SubmitMessage that never returned"
     );
+
+    // The printed replay finds the same deadlock instead of hanging with the DLL.
+    let replay = xpcheck()
+        .args(["native", "replay", "--seed", "0", "--dll"])
+        .arg(dll(dir, "xptest_misbehave.dll"))
+        .env("XPTEST_MODE", "hang")
+        .output()
+        .expect("runs");
+    assert_eq!(replay.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&replay.stdout);
+    assert!(text.contains("Deadlock"), "{text}");
 }
