@@ -292,7 +292,20 @@ pub fn replay_report_with(
     report.findings = run.judged.findings.clone();
     if let Some(c) = &run.crash {
         report.verdict = Status::Violated;
-        report.notes.push(format!("provider crashed: {c:?}"));
+        let what = match c {
+            Crash::Panic { message, .. } => message.clone(),
+            Crash::Deadlock { after_seq } => format!(
+                "no progress after event {after_seq}: the provider blocked (a deadlock, e.g. on \
+                 its own lock re-entered by TransportNotify inside a callback, AMB-21)"
+            ),
+            Crash::Hang { method, after_seq } => format!(
+                "{method} kept calling the harness without returning (after event {after_seq}, \
+                 AMB-6 (c))"
+            ),
+        };
+        report
+            .notes
+            .push(format!("provider {}: {what}", crash_kind(c)));
     }
     report
 }

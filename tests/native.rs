@@ -441,5 +441,5 @@ fn native_hanging_provider_is_a_deadlock_finding() {
         .expect("runs");
     assert_eq!(replay.status.code(), Some(1));
     let text = String::from_utf8_lossy(&replay.stdout);
-    assert!(text.contains("Deadlock"), "{text}");
+    assert!(text.contains("provider deadlock: no progress"), "{text}");
 }
