@@ -249,7 +249,8 @@ fn run(p: Provider, cli: AuthorCli) -> ExitCode {
         } => {
             let mut config = sim_config();
             config.settings.deny_warnings = output.strict;
-            let run = xpcheck_sim::run_seed(p.factory, &SimOptions::new(config), seed);
+            let run =
+                xpcheck_sim::run_seed_watchdog(p.factory, &SimOptions::new(config), seed, || {});
             if let Some(path) = trace_out {
                 let text: String = run.events.iter().map(|e| e.to_json_line() + "\n").collect();
                 if let Err(e) = std::fs::write(&path, text) {

@@ -705,7 +705,8 @@ fn replay(
         Ok(p) => p,
         Err(e) => return usage(e),
     };
-    let run = xpcheck_sim::run_seed(p.factory, &sim_options(strict), seed);
+    // With sim's watchdog: replaying a seed that hangs ends in a deadlock finding.
+    let run = xpcheck_sim::run_seed_watchdog(p.factory, &sim_options(strict), seed, || {});
     if let Some(path) = trace_out {
         let lines = run.events.iter().map(|e| e.to_json_line());
         if let Err(e) = write_lines(path, lines) {

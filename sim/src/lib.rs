@@ -30,4 +30,4 @@ pub mod sync;
 pub mod wire;
 
 pub use harness::{run_script, run_seed, Crash, SeedRun, SimOptions};
-pub use seeds::{run_seeds, SimSummary};
+pub use seeds::{run_seed_watchdog, run_seeds, SimSummary};

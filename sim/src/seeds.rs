@@ -159,6 +159,59 @@ pub fn run_seeds(
     s
 }
 
+/// One seed with the watchdog of [`run_seeds`]: the seed runs on a worker thread, and when it
+/// makes no progress (no new event) for `opts.watchdog_ms` it is reported as
+/// [`Crash::Deadlock`] with its trace so far, after `give_up` is called (to end what the
+/// provider blocks on, e.g. a native provider's driver process); the worker is left blocked.
+/// A replay of a hanging seed thus ends with a finding instead of hanging too. With
+/// `watchdog_ms` 0 it is [`run_seed`].
+pub fn run_seed_watchdog(
+    factory: impl Into<ProviderFactory>,
+    opts: &SimOptions,
+    seed: u64,
+    give_up: impl FnOnce(),
+) -> SeedRun {
+    let factory = factory.into();
+    if opts.watchdog_ms == 0 {
+        return run_seed(factory, opts, seed);
+    }
+    let (tx, rx) = mpsc::channel();
+    let harness: Arc<std::sync::Mutex<Option<Arc<Harness>>>> = Arc::default();
+    let (o, h) = (*opts, harness.clone());
+    std::thread::spawn(move || {
+        let run = run_seed_watched(&factory, &o, seed, &|hs| {
+            *h.lock().unwrap_or_else(|p| p.into_inner()) = Some(hs.clone());
+        });
+        let _ = tx.send(run);
+    });
+    // Checked every half budget: no new event over two checks is the budget without progress.
+    let half = Duration::from_millis(u64::from(opts.watchdog_ms / 2).max(1));
+    let mut seen = usize::MAX;
+    loop {
+        match rx.recv_timeout(half) {
+            Ok(run) => return run,
+            Err(RecvTimeoutError::Disconnected) => {
+                panic!("the seed's worker thread ended without a result")
+            }
+            Err(RecvTimeoutError::Timeout) => {
+                let current = harness.lock().unwrap_or_else(|p| p.into_inner()).clone();
+                let events = current.as_deref().map(events_so_far).unwrap_or_default();
+                if events.len() == seen {
+                    give_up();
+                    let after_seq = events.len().saturating_sub(1) as u64;
+                    return SeedRun {
+                        seed,
+                        events,
+                        judged: Collect::new(),
+                        crash: Some(Crash::Deadlock { after_seq }),
+                    };
+                }
+                seen = events.len();
+            }
+        }
+    }
+}
+
 enum Msg {
     Started(u64, Arc<Harness>),
     Done(Box<SeedRun>),

@@ -239,3 +239,33 @@ fn a_deadlocking_provider_is_reported_by_the_watchdog() {
         last.to_json_line()
     );
 }
+
+#[test]
+fn one_seed_with_the_watchdog_reports_the_deadlock_instead_of_hanging() {
+    let mut o = opts();
+    o.inject_per_mille = 1000;
+    o.watchdog_ms = 300;
+    let seed = run_seeds(deadlocking, &o, 0, 50)
+        .crash
+        .expect("some seed deadlocks")
+        .1
+        .seed;
+    let gave_up = std::sync::atomic::AtomicBool::new(false);
+    let run = xpcheck_sim::run_seed_watchdog(deadlocking, &o, seed, || {
+        gave_up.store(true, std::sync::atomic::Ordering::SeqCst)
+    });
+    assert!(
+        matches!(run.crash, Some(Crash::Deadlock { .. })),
+        "{:?}",
+        run.crash
+    );
+    assert!(gave_up.load(std::sync::atomic::Ordering::SeqCst));
+    assert!(!run.events.is_empty(), "the trace so far");
+    // A seed that ends is returned as run_seed returns it (this provider panics in some seeds).
+    let ended = xpcheck_sim::run_seed_watchdog(panicking, &opts(), 0, || {
+        panic!("no give-up for a seed that ends")
+    });
+    let direct = run_seed(panicking, &opts(), 0);
+    assert_eq!(ended.events, direct.events);
+    assert_eq!(format!("{:?}", ended.crash), format!("{:?}", direct.crash));
+}

@@ -198,52 +198,6 @@ fn init_failure(
     });
 }
 
-/// One seed, with `sim`'s watchdog: a DLL that makes no progress for `opts.watchdog_ms` is a
-/// deadlock finding with its trace so far (the driver is ended), not a replay that never
-/// returns.
-fn watched_seed(session: &Arc<Session>, opts: &SimOptions, seed: u64) -> xpcheck_sim::SeedRun {
-    use std::sync::mpsc;
-    use std::time::Duration;
-    let (tx, rx) = mpsc::channel();
-    let harness = Arc::new(std::sync::Mutex::new(None));
-    let (f, o, h) = (factory(session), *opts, harness.clone());
-    std::thread::spawn(move || {
-        let run = xpcheck_sim::harness::run_seed_watched(&f, &o, seed, &|hs| {
-            *h.lock().unwrap_or_else(|p| p.into_inner()) = Some(hs.clone());
-        });
-        let _ = tx.send(run);
-    });
-    // Checked every half budget: no new event over two checks is the budget without progress.
-    let budget = Duration::from_millis(u64::from((opts.watchdog_ms / 2).max(1)));
-    let mut seen = usize::MAX;
-    loop {
-        match rx.recv_timeout(budget) {
-            Ok(run) => return run,
-            Err(mpsc::RecvTimeoutError::Disconnected) => {
-                panic!("the replay's worker ended without a result")
-            }
-            Err(mpsc::RecvTimeoutError::Timeout) => {
-                let current = harness.lock().unwrap_or_else(|p| p.into_inner()).clone();
-                let events = current
-                    .as_ref()
-                    .map(|h| xpcheck_sim::harness::events_so_far(h))
-                    .unwrap_or_default();
-                if opts.watchdog_ms > 0 && events.len() == seen {
-                    session.stop();
-                    let after_seq = events.len().saturating_sub(1) as u64;
-                    return xpcheck_sim::SeedRun {
-                        seed,
-                        events,
-                        judged: xpcheck_properties::judge::Collect::new(),
-                        crash: Some(xpcheck_sim::Crash::Deadlock { after_seq }),
-                    };
-                }
-                seen = events.len();
-            }
-        }
-    }
-}
-
 /// One seed against the DLL with its whole trace (`native replay`); with `transcript`, also
 /// the protocol lines both ways.
 pub fn native_replay(
@@ -254,7 +208,8 @@ pub fn native_replay(
 ) -> Result<(Report, xpcheck_sim::SeedRun, Vec<String>), String> {
     let session = run.session(transcript);
     session.start()?;
-    let seed_run = watched_seed(&session, opts, seed);
+    // sim's watchdog: a DLL without progress is a deadlock finding, its driver ended.
+    let seed_run = xpcheck_sim::run_seed_watchdog(factory(&session), opts, seed, || session.stop());
     let lines = session.transcript();
     session.stop();
     let mut report =
