@@ -403,6 +403,11 @@ fn native_unmodelled_calls_own_threads_and_crashes_are_reported() {
         "the trace goes up to the SubmitMessage that crashed"
     );
 
+    let (_, release) = run("releasecrash");
+    let notes = release["notes"].to_string();
+    assert!(notes.contains("a final Release failed"), "{notes}");
+    assert!(notes.contains("access violation"), "{notes}");
+
     let (code, init) = run("initcrash");
     assert_eq!(code, Some(1));
     assert_eq!(init["crash"]["kind"], "init");

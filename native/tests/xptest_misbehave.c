@@ -7,7 +7,9 @@
  *   crash        SubmitMessage dereferences NULL (an access violation: a finding with the trace
  *                so far, not a crash of xpcheck);
  *   hang         SubmitMessage never returns (a deadlock finding once the watchdog gives up);
- *   initcrash    XPProviderInit dereferences NULL (the provider never starts: a finding).
+ *   initcrash    XPProviderInit dereferences NULL (the provider never starts: a finding);
+ *   releasecrash the final Release of an object dereferences NULL (after the seed's trace is
+ *                closed: noted in the report, the driver restarted).
  * Otherwise it is a minimal provider: a status row, S_OK everywhere, no mail. */
 #include <windows.h>
 #include <mapispi.h>
@@ -26,7 +28,13 @@ static char g_mode[32];
 static HRESULT STDMETHODCALLTYPE ok(void *This) { return S_OK; }
 static HRESULT STDMETHODCALLTYPE qi(void *This, REFIID r, LPVOID *p) { *p = NULL; return E_NOINTERFACE; }
 static ULONG STDMETHODCALLTYPE addref(void *This) { return (ULONG)InterlockedIncrement(&((Obj *)This)->refs); }
-static ULONG STDMETHODCALLTYPE release(void *This) { return (ULONG)InterlockedDecrement(&((Obj *)This)->refs); }
+static ULONG STDMETHODCALLTYPE release(void *This)
+{
+    LONG n = InterlockedDecrement(&((Obj *)This)->refs);
+    if (n == 0 && !strcmp(g_mode, "releasecrash"))
+        *(volatile int *)0 = 1;
+    return (ULONG)n;
+}
 
 static void row(LPMAPISUP sup, ULONG flags, ULONG status, BOOL full)
 {

@@ -34,6 +34,12 @@ pub struct Unmodelled {
     /// Seeds after which the driver process had to be restarted (a crash, a hang, or a
     /// callback the harness gave up inside).
     pub restarts: u64,
+    /// Final Releases (of the provider, a logon, a status object) that crashed or failed, and
+    /// the first one's reason: they run after the seed's trace is closed, so they are noted, not
+    /// judged.
+    pub release_failures: u64,
+    /// The first failed final Release.
+    pub release_error: Option<String>,
     /// Seeds whose XPProviderInit failed or crashed (the provider never started).
     pub init_failures: u64,
     /// What the first such seed saw ("XPProviderInit returned ...", or the crash).
@@ -184,9 +190,7 @@ impl Seed {
     /// runs outside the harness's catch of provider panics).
     fn try_call(&self, cmd: &str) -> Result<Vec<u64>, String> {
         *lock(&self.driver.depth) += 1;
-        if let Err(e) = self.driver.send(cmd) {
-            return Err(format!("the provider's driver: {e}"));
-        }
+        self.driver.send(cmd)?;
         loop {
             match self.driver.recv() {
                 Line::Return(v) => {
@@ -311,6 +315,16 @@ impl Seed {
         }
     }
 
+    /// A final Release, sent when the harness drops the object (after the seed's trace is
+    /// closed, outside its catch of provider panics): a crash there is noted, never a panic.
+    fn release(&self, cmd: String) {
+        if let Err(e) = self.try_call(&cmd) {
+            let mut seen = lock(&self.session.seen);
+            seen.release_failures += 1;
+            seen.release_error.get_or_insert(format!("`{cmd}`: {e}"));
+        }
+    }
+
     fn remember_message(&self, msg: &Message) {
         lock(&self.messages).insert(msg.id().0, msg.clone());
     }
@@ -396,7 +410,7 @@ impl Drop for NativeProvider {
             && !std::thread::panicking()
         {
             self.seed
-                .call(format!("release_provider {}", self.generation));
+                .release(format!("release_provider {}", self.generation));
         }
     }
 }
@@ -531,7 +545,7 @@ impl Drop for NativeLogon {
         // The spooler releases the logon object after TransportLogoff (LIFE-32).
         if self.seed.generation_alive(self.generation) && !std::thread::panicking() {
             self.seed
-                .call(format!("release_logon {} {}", self.generation, self.logon));
+                .release(format!("release_logon {} {}", self.generation, self.logon));
         }
     }
 }
@@ -569,7 +583,7 @@ impl Drop for NativeStatus {
     fn drop(&mut self) {
         if self.seed.generation_alive(self.generation) && !std::thread::panicking() {
             self.seed
-                .call(format!("release_status {} {}", self.generation, self.logon));
+                .release(format!("release_status {} {}", self.generation, self.logon));
         }
     }
 }

@@ -83,6 +83,8 @@ pub struct Driver {
     pub(crate) depth: Mutex<u32>,
     /// Every line both ways, when a transcript is kept (`native replay --transcript`).
     pub(crate) transcript: Option<Mutex<Vec<String>>>,
+    /// Why the process ended, once it has (a later command then reports this).
+    dead: Mutex<Option<String>>,
 }
 
 impl Driver {
@@ -139,6 +141,7 @@ impl Driver {
             startup_seconds: 0.0,
             depth: Mutex::new(0),
             transcript: transcript.then(|| Mutex::new(Vec::new())),
+            dead: Mutex::new(None),
         };
         d.send("hello")?;
         match d.recv() {
@@ -163,6 +166,9 @@ impl Driver {
         if let Some(t) = &self.transcript {
             lock(t).push(format!("> {line}"));
         }
+        if let Some(why) = lock(&self.dead).clone() {
+            return Err(format!("the provider crashed earlier: {why}"));
+        }
         let mut io = lock(&self.io);
         writeln!(io.stdin, "{line}")
             .and_then(|()| io.stdin.flush())
@@ -179,10 +185,9 @@ impl Driver {
             let line = text.trim_end();
             match n {
                 Ok(0) | Err(_) => {
-                    return Line::Crashed(format!(
-                        "the driver process ended{}",
-                        self.exit_and_stderr()
-                    ))
+                    let why = format!("the driver process ended{}", self.exit_and_stderr());
+                    *lock(&self.dead) = Some(why.clone());
+                    return Line::Crashed(why);
                 }
                 Ok(_) => {}
             }
@@ -191,7 +196,9 @@ impl Driver {
             }
             if let Some(parsed) = parse(line) {
                 if let Line::Crashed(why) = parsed {
-                    return Line::Crashed(format!("{why}{}", self.exit_and_stderr()));
+                    let why = format!("{why}{}", self.exit_and_stderr());
+                    *lock(&self.dead) = Some(why.clone());
+                    return Line::Crashed(why);
                 }
                 return parsed;
             }

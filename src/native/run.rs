@@ -122,6 +122,13 @@ fn notes(session: &Session, report: &mut Report) {
             "{method} is not modelled: answered MAPI_E_NO_SUPPORT ({n} calls)"
         ));
     }
+    if let Some(why) = &seen.release_error {
+        report.notes.push(format!(
+            "a final Release failed {} times, after the seed's trace was closed (not judged; \
+             the driver was restarted): first {why}",
+            seen.release_failures
+        ));
+    }
     if seen.restarts > 0 {
         report.notes.push(format!(
             "xpdrive.exe was restarted {} times (after a crash or a call the harness gave up on)",
