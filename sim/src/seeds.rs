@@ -159,8 +159,8 @@ pub fn run_seeds(
     s
 }
 
-/// One seed with the watchdog of [`run_seeds`]: the seed runs on a worker thread, and when it
-/// makes no progress (no new event) for `opts.watchdog_ms` it is reported as
+/// One seed under a watchdog: the seed runs on a worker thread, and when its trace gains no
+/// event for `opts.watchdog_ms` (checked every half budget) it is reported as
 /// [`Crash::Deadlock`] with its trace so far, after `give_up` is called (to end what the
 /// provider blocks on, e.g. a native provider's driver process); the worker is left blocked.
 /// A replay of a hanging seed thus ends with a finding instead of hanging too. With
@@ -198,17 +198,23 @@ pub fn run_seed_watchdog(
                 let events = current.as_deref().map(events_so_far).unwrap_or_default();
                 if events.len() == seen {
                     give_up();
-                    let after_seq = events.len().saturating_sub(1) as u64;
-                    return SeedRun {
-                        seed,
-                        events,
-                        judged: Collect::new(),
-                        crash: Some(Crash::Deadlock { after_seq }),
-                    };
+                    return deadlocked(seed, events);
                 }
                 seen = events.len();
             }
         }
+    }
+}
+
+/// The run of a seed the watchdog gave up on: its trace so far, not judged (the judge's state
+/// is inside the blocked run), and [`Crash::Deadlock`] after its last event.
+fn deadlocked(seed: u64, events: Vec<xpcheck_properties::event::Event>) -> SeedRun {
+    let after_seq = events.len().saturating_sub(1) as u64;
+    SeedRun {
+        seed,
+        events,
+        judged: Collect::new(),
+        crash: Some(Crash::Deadlock { after_seq }),
     }
 }
 
@@ -247,16 +253,9 @@ fn watched(factory: ProviderFactory, opts: &SimOptions, from: u64, to: u64, s: &
             Err(RecvTimeoutError::Timeout) => {
                 // Give up on the worker (it stays blocked) and report the seed.
                 if let Some((seed, h)) = current.take() {
-                    let events = events_so_far(&h);
-                    let after_seq = events.len().saturating_sub(1) as u64;
-                    let run = SeedRun {
-                        seed,
-                        events,
-                        judged: Collect::new(),
-                        crash: Some(Crash::Deadlock { after_seq }),
-                    };
+                    let run = deadlocked(seed, events_so_far(&h));
                     s.seeds += 1;
-                    s.crash = Some((Crash::Deadlock { after_seq }, run));
+                    s.crash = run.crash.clone().map(|c| (c, run));
                 }
                 return;
             }

@@ -138,18 +138,18 @@ impl Session {
         });
         // A crash while loading (DllMain, XPProviderInit) is recorded like a failed
         // XPProviderInit: the harness's catch of provider panics is not around the factory.
-        let (r, failure) = match seed.try_call("init") {
+        let (init, version, failure) = match seed.try_call("init") {
             Ok(r) => {
-                let hr = HResult(r.first().copied().unwrap_or(0) as u32);
+                let hr = HResult(word(&r, 0));
                 let failure = (!hr.is_ok()).then(|| format!("XPProviderInit returned {hr}"));
-                (r, failure)
+                (hr, word(&r, 1), failure)
             }
             Err(e) => (
-                vec![u64::from(HResult::MAPI_E_CALL_FAILED.0)],
+                HResult::MAPI_E_CALL_FAILED,
+                0,
                 Some(format!("{e} (while loading the DLL or in XPProviderInit)")),
             ),
         };
-        let hr = HResult(r.first().copied().unwrap_or(0) as u32);
         if let Some(why) = failure {
             let mut seen = lock(&self.seen);
             seen.init_failures += 1;
@@ -159,8 +159,8 @@ impl Session {
         lock(&self.seen).foreign += stats.get(1).copied().unwrap_or(0);
         NativeProvider {
             seed,
-            init: hr,
-            version: r.get(1).copied().unwrap_or(0) as u32,
+            init,
+            version,
             generation: stats.get(2).copied().unwrap_or(0),
         }
     }
@@ -204,9 +204,7 @@ impl Seed {
                         c.observe(v as u32);
                     }
                     let answer = self.callback(logon, &words);
-                    if let Err(e) = self.driver.send(&answer) {
-                        return Err(format!("the provider's driver: {e}"));
-                    }
+                    self.driver.send(&answer)?;
                 }
                 Line::Error(e) => {
                     return Err(format!("the provider's driver refused `{cmd}`: {e}"))

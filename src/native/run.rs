@@ -161,20 +161,20 @@ pub fn native_sim(
         progress,
         &recipe,
     );
+    init_failure(run, opts, from, &session, &mut report);
     session.stop();
     notes(&session, &mut report);
-    init_failure(run, opts, from, &session, &mut report);
     Ok(report)
 }
 
 /// A DLL whose XPProviderInit fails never starts: the conforming spooler rightly leaves it
 /// alone, so no rule is broken, but a pass would say nothing. It is reported as a crash of kind
-/// `init` (exit 1) with the first seed's trace.
+/// `init` (exit 1) with the first seed's trace, run again on the same driver.
 fn init_failure(
     run: &NativeRun,
     opts: &SimOptions,
     from: u64,
-    session: &Session,
+    session: &Arc<Session>,
     report: &mut Report,
 ) {
     let seen = session.unmodelled();
@@ -182,16 +182,8 @@ fn init_failure(
     if report.crash.is_some() {
         return;
     }
-    let again = run.session(false);
-    let events = match again.start() {
-        Ok(()) => xpcheck_sim::run_seed(factory(&again), opts, from).events,
-        Err(_) => Vec::new(),
-    };
-    again.stop();
-    let message = format!(
-        "{why} ({} seeds): the provider did not start, nothing of it was exercised",
-        seen.init_failures
-    );
+    let events = xpcheck_sim::run_seed(factory(session), opts, from).events;
+    let message = not_started(&format!("{why} ({} seeds)", seen.init_failures));
     report.verdict = crate::report::Status::Violated;
     report
         .notes
@@ -203,6 +195,11 @@ fn init_failure(
         events,
         replay: run.recipe(from),
     });
+}
+
+/// What a report says of a DLL whose XPProviderInit failed or crashed.
+fn not_started(why: &str) -> String {
+    format!("{why}: the provider did not start, nothing of it was exercised")
 }
 
 /// One seed against the DLL with its whole trace (`native replay`); with `transcript`, also
@@ -224,9 +221,7 @@ pub fn native_replay(
     notes(&session, &mut report);
     if let Some(why) = session.unmodelled().init_error {
         report.verdict = crate::report::Status::Violated;
-        report.notes.push(format!(
-            "{why}: the provider did not start, nothing of it was exercised"
-        ));
+        report.notes.push(not_started(&why));
     }
     Ok((report, seed_run, lines))
 }
